@@ -1,0 +1,41 @@
+# `make run` and `make test` work from a fresh clone; everything else is a helper for them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint format bench browser clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: install, migrate, seed demo data when empty, start web + worker + clock
+run: $(STAMP)
+	$(BIN)/python -m service.devrun
+
+## test: install if needed and run the whole suite (TEST_DATABASE_URL=postgresql://... for PG)
+test: $(STAMP) browser
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## browser: Debian's Chromium for the Playwright tests (skipped when it cannot be installed)
+browser:
+	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+		echo "chromium not installed: browser tests will be skipped"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(STAMP)
+	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) instance/*.db .pytest_cache

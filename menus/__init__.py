@@ -1,0 +1,1 @@
+"""USSD: the menu engine and the screens, declared as data."""

@@ -1,0 +1,1 @@
+"""SMS text: lessons, reply templates, the inbound grammar, segment accounting."""

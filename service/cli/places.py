@@ -1,0 +1,84 @@
+"""`asuh village add` and `asuh facilitator add`."""
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from service import audit
+from service.config import SUPPORTED_LANGUAGES
+from service.enrollments import enroll
+from service.models import Facilitator, Village, db
+from service.phones import InvalidPhone, normalise
+from service.states import Track
+
+village = AppGroup("village", help="Manage villages.")
+facilitator = AppGroup("facilitator", help="Manage village facilitators.")
+
+
+def valid_timezone(ctx, param, value):
+    """Reject a zone name the tz database does not know, before anything is stored."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise click.BadParameter(f"unknown time zone {value!r}; e.g. Asia/Makassar") from error
+    return value
+
+
+def find_village(name):
+    """A village by name, case-insensitively."""
+    return db.session.scalar(select(Village).where(db.func.lower(Village.name) == name.lower()))
+
+
+@village.command("add")
+@click.option("--name", required=True)
+@click.option("--district", required=True)
+@click.option("--province", required=True)
+@click.option("--timezone", default="Asia/Jakarta", show_default=True, callback=valid_timezone)
+@click.option("--language", default="id", show_default=True, type=click.Choice(SUPPORTED_LANGUAGES))
+def village_add(name, district, province, timezone, language):
+    """Add a village with its time zone and default language."""
+    if find_village(name):
+        raise click.ClickException(f"village {name!r} exists already")
+    row = Village(
+        name=name.strip(),
+        district=district.strip(),
+        province=province.strip(),
+        timezone=timezone,
+        language=language,
+    )
+    db.session.add(row)
+    db.session.flush()
+    audit.record("cli", "village.add", "village", row.id, name=row.name)
+    db.session.commit()
+    click.echo(f"village {row.name} added (id {row.id}, {timezone}, {language})")
+
+
+@facilitator.command("add")
+@click.option("--phone", required=True)
+@click.option("--name", required=True)
+@click.option("--village", "village_name", required=True, help="an existing village's name")
+@click.option("--language", default=None, type=click.Choice(SUPPORTED_LANGUAGES))
+def facilitator_add(phone, name, village_name, language):
+    """Add a facilitator for a village and enrol them in the facilitator guides."""
+    try:
+        e164 = normalise(phone)
+    except InvalidPhone as error:
+        raise click.BadParameter(
+            f"{phone!r} is not a phone number", param_hint="--phone"
+        ) from error
+    place = find_village(village_name)
+    if place is None:
+        raise click.BadParameter(f"no village named {village_name!r}", param_hint="--village")
+    if db.session.scalar(select(Facilitator).where(Facilitator.phone == e164)):
+        raise click.ClickException(f"{e164} is a facilitator already")
+    row = Facilitator(
+        phone=e164, name=name.strip(), village=place, language=language or place.language
+    )
+    db.session.add(row)
+    db.session.flush()
+    enroll(Track.FACILITATOR, row.id)
+    audit.record("cli", "facilitator.add", "facilitator", row.id, phone=e164, village=place.name)
+    db.session.commit()
+    click.echo(f"facilitator {row.name} ({e164}) added to {place.name}")

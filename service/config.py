@@ -1,0 +1,67 @@
+"""Every setting read from the environment in one place, with named defaults."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = ROOT / "instance"
+
+DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'asuh.db'}"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+DEFAULT_SECRET_KEY = "dev-only-change-me"
+DEFAULT_WEBHOOK_TOKEN = "dev-token"
+DEFAULT_SMS_GATEWAY = "console"
+DEFAULT_AT_BASE_URL = "https://api.africastalking.com"
+DEFAULT_USSD_SERVICE_CODE = "*384*123#"
+DEFAULT_LANGUAGE = "id"
+DEFAULT_PORT = 8000
+DEFAULT_SMS_MAX_PER_SECOND = 50
+DEFAULT_USSD_SESSION_TTL = 300
+DEFAULT_SAFEGUARDING_WORDS = (
+    "kekerasan,dipukul,pukul,pelecehan,dilecehkan,diperkosa,perkosa,disiksa,siksa,"
+    "dianiaya,aniaya,abuse,abused,violence,beaten,raped,molested"
+)
+DEFAULT_QUIET_HOURS = "20:00-07:00"
+DEFAULT_LESSONS_PER_WEEK = 2
+DEFAULT_CHILD_HOTLINE = "SAPA 129"
+
+SUPPORTED_LANGUAGES = ("id", "en")
+
+
+def _env(name, default):
+    value = os.environ.get(name)
+    return default if value in (None, "") else value
+
+
+def _normalise_db_url(url):
+    """Let operators paste a Heroku-style postgres:// URL and still get psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def from_environment():
+    """The app's settings as a dict, taken from the environment at call time."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": _normalise_db_url(_env("DATABASE_URL", DEFAULT_DATABASE_URL)),
+        "REDIS_URL": _env("REDIS_URL", DEFAULT_REDIS_URL),
+        "SECRET_KEY": _env("SECRET_KEY", DEFAULT_SECRET_KEY),
+        "WEBHOOK_TOKEN": _env("WEBHOOK_TOKEN", DEFAULT_WEBHOOK_TOKEN),
+        "SMS_GATEWAY": _env("SMS_GATEWAY", DEFAULT_SMS_GATEWAY),
+        "AT_USERNAME": _env("AT_USERNAME", "sandbox"),
+        "AT_API_KEY": _env("AT_API_KEY", ""),
+        "AT_SENDER_ID": _env("AT_SENDER_ID", ""),
+        "AT_BASE_URL": _env("AT_BASE_URL", DEFAULT_AT_BASE_URL).rstrip("/"),
+        "USSD_SERVICE_CODE": _env("USSD_SERVICE_CODE", DEFAULT_USSD_SERVICE_CODE),
+        "DEFAULT_LANGUAGE": _env("DEFAULT_LANGUAGE", DEFAULT_LANGUAGE),
+        "PORT": int(_env("PORT", DEFAULT_PORT)),
+        "SMS_MAX_PER_SECOND": float(_env("SMS_MAX_PER_SECOND", DEFAULT_SMS_MAX_PER_SECOND)),
+        "USSD_SESSION_TTL": int(_env("USSD_SESSION_TTL", DEFAULT_USSD_SESSION_TTL)),
+        "SAFEGUARDING_WORDS": _env("SAFEGUARDING_WORDS", DEFAULT_SAFEGUARDING_WORDS),
+        "QUIET_HOURS": _env("QUIET_HOURS", DEFAULT_QUIET_HOURS),
+        "LESSONS_PER_WEEK": int(_env("LESSONS_PER_WEEK", DEFAULT_LESSONS_PER_WEEK)),
+        "CHILD_HOTLINE": _env("CHILD_HOTLINE", DEFAULT_CHILD_HOTLINE),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }

@@ -1,0 +1,42 @@
+"""Putting people on lesson tracks; the scheduler decides exactly when each lesson goes."""
+
+from sqlalchemy import select
+
+from service.models import Enrollment, db, utcnow
+from service.states import EnrollmentState, Track
+
+PERSON_COLUMN = {
+    Track.CAREGIVER: "caregiver_id",
+    Track.MIGRANT: "migrant_parent_id",
+    Track.ADOLESCENT: "child_id",
+    Track.FACILITATOR: "facilitator_id",
+}
+
+
+def enroll(track, person_id, *, state=EnrollmentState.ACTIVE, now=None):
+    """Enrol a person once per track; an existing enrollment is returned, not duplicated."""
+    column = getattr(Enrollment, PERSON_COLUMN[Track(track)])
+    existing = db.session.scalar(
+        select(Enrollment).where(Enrollment.track == str(track), column == person_id)
+    )
+    if existing is not None:
+        return existing
+    enrollment = Enrollment(
+        track=str(track),
+        state=str(state),
+        position=0,
+        next_due_at=now or utcnow(),  # due now; the scheduler moves it into a good hour
+        **{PERSON_COLUMN[Track(track)]: person_id},
+    )
+    db.session.add(enrollment)
+    return enrollment
+
+
+def set_state_for(track, person_id, state):
+    """Pause, resume or stop a person's enrollment on a track, if they have one."""
+    column = getattr(Enrollment, PERSON_COLUMN[Track(track)])
+    for enrollment in db.session.scalars(
+        select(Enrollment).where(Enrollment.track == str(track), column == person_id)
+    ):
+        if enrollment.state != EnrollmentState.COMPLETED:
+            enrollment.state = str(state)

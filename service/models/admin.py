@@ -1,0 +1,33 @@
+"""Who may use the dashboard, and the audit trail of every change."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.models.base import UTCDateTime, db, utcnow
+from service.states import AdminRole
+
+
+class AdminUser(UserMixin, db.Model):
+    __tablename__ = "admin_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default=AdminRole.VIEWER)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuditLog(db.Model):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(80))  # "sms:+62812...", "admin:ana", "cli"
+    action: Mapped[str] = mapped_column(String(40))  # "household.register", ...
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None]
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -1,0 +1,1 @@
+"""RQ jobs, gateway adapters and cron registrations."""
