@@ -39,3 +39,8 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) instance/*.db .pytest_cache
+
+## migration: regenerate the (unreleased) initial migration from the models
+migration: $(STAMP)
+	rm -f /tmp/asuh-migration.db migrations/versions/0001_initial_schema.py
+	DATABASE_URL=sqlite:////tmp/asuh-migration.db $(BIN)/asuh db migrate -m "initial schema" --rev-id 0001
