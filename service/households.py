@@ -51,6 +51,7 @@ def register_household(
     if known is not None:
         return Registration(known.household, known, created=False)
     now = now or utcnow()
+    language = language or village.language
     household = Household(
         code=codes.generate(code_taken),
         village=village,
@@ -64,7 +65,7 @@ def register_household(
         name=name,
         phone=phone,
         relationship=str(relationship),
-        language=language or village.language,
+        language=language,
         consent_at=now,
         created_at=now,
     )

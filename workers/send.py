@@ -1,59 +1,164 @@
-"""Send outbox rows through the gateway seam, identical bodies together in one request."""
+"""Send outbox rows through the gateway seam: claimed, batched by body, rate-capped, retried.
 
+A row is claimed (claimed_until) before its request goes out and the result is committed
+right after, so a worker killed mid-batch can only ever repeat the one request in flight.
+"""
+
+import re
 from collections import defaultdict
+from datetime import timedelta
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import or_, select, update
 
 from service.models import OutboxMessage, db, utcnow
 from service.outbox import is_opted_out
+from service.redis_client import get_redis
 from service.states import MessageStatus
+from workers import outcomes
 from workers.context import job
 from workers.gateway import Batch, get_gateway
 from workers.queues import OUTBOUND, enqueue
+from workers.ratelimit import RateLimiter
+
+CLAIM_SECONDS = 300  # a crashed sender's rows become sendable again after this
+RECIPIENTS_PER_REQUEST = 500
+JOB_CHUNK = 1000
+MAX_ATTEMPTS = 8
+_COST = re.compile(r"(-?\d+(?:\.\d+)?)")
 
 
 def enqueue_send(ids):
-    """Queue a send job for these outbox ids (called after the rows commit)."""
-    enqueue(OUTBOUND, send_messages, list(ids))
+    """Queue send jobs for these outbox ids (called after the rows commit)."""
+    ids = list(ids)
+    for start in range(0, len(ids), JOB_CHUNK):
+        enqueue(OUTBOUND, send_messages, ids[start : start + JOB_CHUNK])
+
+
+def backoff(attempts):
+    """Seconds before retry number `attempts`: 30 s, 1 min, 2 min ... capped at an hour."""
+    return min(3600, 30 * 2 ** max(0, attempts - 1))
+
+
+def cost_amount(cost):
+    """The number in AT's "IDR 250.0000", or None."""
+    match = _COST.search(cost or "")
+    return float(match.group(1)) if match else None
 
 
 @job
-def send_messages(ids):
-    """Send the pending rows among `ids`; rows already sent or cancelled are left alone."""
-    rows = db.session.scalars(
-        select(OutboxMessage).where(
-            OutboxMessage.id.in_(ids), OutboxMessage.status == MessageStatus.PENDING
-        )
-    ).all()
+def send_messages(ids, now=None):
+    """Claim the sendable rows among `ids` and send them; returns how many requests went out."""
+    now = now or utcnow()
+    rows = _claim(ids, now)
+    if not rows:
+        return 0
+    limiter = RateLimiter(get_redis(), current_app.config["SMS_MAX_PER_SECOND"])
     gateway = get_gateway()
-    for body, group in _group_by_body(rows).items():
-        _send_group(gateway, body, group)
+    requests_made = 0
+    for body, group in _group_by_body(rows, now).items():
+        for start in range(0, len(group), RECIPIENTS_PER_REQUEST):
+            chunk = group[start : start + RECIPIENTS_PER_REQUEST]
+            limiter.take(len(chunk))
+            _send_chunk(gateway, body, chunk)
+            requests_made += 1
     db.session.commit()
+    return requests_made
 
 
-def _group_by_body(rows):
+def _sendable(now):
+    return (
+        OutboxMessage.status == MessageStatus.PENDING,
+        or_(OutboxMessage.send_after.is_(None), OutboxMessage.send_after <= now),
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+    )
+
+
+def _claim(ids, now):
+    """Atomically mark rows as ours, so a sweep and a kicked job never send one row twice."""
+    claimed = db.session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(list(ids)), *_sendable(now))
+        .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+        .returning(OutboxMessage.id)
+    ).all()
+    db.session.commit()
+    if not claimed:
+        return []
+    query = select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)
+    return db.session.scalars(query).all()
+
+
+def _group_by_body(rows, now):
+    """Identical bodies together; rows to numbers that said STOP are cancelled, not sent."""
     groups = defaultdict(list)
     for row in rows:
         if is_opted_out(row.to_phone):
-            row.status = MessageStatus.CANCELLED
-            row.failure_reason = "opted out"
+            row.status, row.failure_reason, row.claimed_until = (
+                MessageStatus.CANCELLED,
+                "opted out",
+                None,
+            )
             continue
         groups[row.body].append(row)
+    db.session.commit()
     return groups
 
 
-def _send_group(gateway, body, rows):
-    by_phone = {row.to_phone: row for row in rows}
+def _send_chunk(gateway, body, rows):
+    """One gateway request; every row's outcome is committed before the next request."""
+    by_phone = defaultdict(list)
+    for row in rows:
+        by_phone[row.to_phone].append(row)
     results = gateway.send(Batch(body=body, phones=list(by_phone)))
     now = utcnow()
     for result in results:
-        row = by_phone.get(result.phone)
-        if row is None:
-            continue
-        row.attempts += 1
-        row.provider_id = result.provider_id
-        row.cost = result.cost
-        if result.ok:
-            row.status, row.sent_at = MessageStatus.SENT, now
-        elif not result.retryable:
-            row.status, row.failure_reason = MessageStatus.FAILED, result.reason
+        for row in by_phone.pop(result.phone, []):
+            _apply(row, result, now)
+    for leftover in by_phone.values():  # the gateway said nothing about them: try again later
+        for row in leftover:
+            _retry_later(row, "no result from gateway", now)
+    db.session.commit()
+
+
+def _apply(row, result, now):
+    row.attempts += 1
+    row.claimed_until = None
+    if result.ok:
+        row.status, row.sent_at, row.provider_id = MessageStatus.SENT, now, result.provider_id
+        row.cost, row.cost_amount = result.cost, cost_amount(result.cost)
+        row.segments = result.parts or row.segments
+        row.failure_reason = None
+    elif result.retryable and row.attempts < MAX_ATTEMPTS:
+        _retry_later(row, result.reason, now)
+    else:
+        outcomes.message_failed(row, result.reason or "failed", now)
+
+
+def _retry_later(row, reason, now):
+    row.claimed_until = None
+    row.failure_reason = f"retrying: {reason}"[:120]
+    row.send_after = now + timedelta(seconds=backoff(row.attempts))
+    _schedule_retry(row.id, row.send_after - now)
+
+
+def _schedule_retry(row_id, delay):
+    """Ask RQ's scheduler to retry; the sweep does it anyway if Redis forgets."""
+    try:
+        from workers.queues import get_queue
+
+        get_queue(OUTBOUND).enqueue_in(delay, send_messages, [row_id])
+    except Exception:  # noqa: BLE001 - the sweep is the safety net
+        pass
+
+
+@job
+def sweep_pending(now=None, limit=20_000):
+    """Queue every pending row that is due and unclaimed: sends what a lost job never sent."""
+    now = now or utcnow()
+    ids = db.session.scalars(
+        select(OutboxMessage.id).where(*_sendable(now)).order_by(OutboxMessage.id).limit(limit)
+    ).all()
+    if ids:
+        enqueue_send(ids)
+    return len(ids)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 04:55:09.615000
+Create Date: 2026-11-29 04:58:30.568535
 
 """
 from alembic import op
@@ -285,6 +285,8 @@ def upgrade():
     sa.Column('meeting_id', sa.Integer(), nullable=True),
     sa.Column('lesson_id', sa.String(length=32), nullable=True),
     sa.Column('send_after', sa.DateTime(), nullable=True),
+    sa.Column('claimed_until', sa.DateTime(), nullable=True),
+    sa.Column('absent_retries', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('sent_at', sa.DateTime(), nullable=True),
     sa.Column('delivered_at', sa.DateTime(), nullable=True),

@@ -30,6 +30,8 @@ class OutboxMessage(db.Model):
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
     lesson_id: Mapped[str | None] = mapped_column(String(32))
     send_after: Mapped[datetime | None] = mapped_column(UTCDateTime)  # retry or quiet hours
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a sender holds it
+    absent_retries: Mapped[int] = mapped_column(default=0)  # AbsentSubscriber re-sends so far
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
