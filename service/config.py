@@ -24,6 +24,9 @@ DEFAULT_SAFEGUARDING_WORDS = (
 DEFAULT_QUIET_HOURS = "20:00-07:00"
 DEFAULT_LESSONS_PER_WEEK = 2
 DEFAULT_CHILD_HOTLINE = "SAPA 129"
+DEFAULT_TRACK_LESSONS_PER_WEEK = "caregiver=2,migrant=1,adolescent=1,facilitator=1"
+DEFAULT_TIME_OF_DAY_CLOCK = "morning=08:00,midday=12:00,evening=18:00"  # local times
+DEFAULT_LESSON_WINDOW_MINUTES = 180  # a lesson goes within this long after its slot, or waits
 
 SUPPORTED_LANGUAGES = ("id", "en")
 
@@ -31,6 +34,12 @@ SUPPORTED_LANGUAGES = ("id", "en")
 def _env(name, default):
     value = os.environ.get(name)
     return default if value in (None, "") else value
+
+
+def _pairs(text, cast):
+    """Read "caregiver=2,migrant=1" as {"caregiver": 2, "migrant": 1}; blanks are skipped."""
+    pairs = (item.split("=", 1) for item in text.split(",") if "=" in item)
+    return {name.strip(): cast(value.strip()) for name, value in pairs if name.strip()}
 
 
 def _normalise_db_url(url):
@@ -63,5 +72,10 @@ def from_environment():
         "QUIET_HOURS": _env("QUIET_HOURS", DEFAULT_QUIET_HOURS),
         "LESSONS_PER_WEEK": int(_env("LESSONS_PER_WEEK", DEFAULT_LESSONS_PER_WEEK)),
         "CHILD_HOTLINE": _env("CHILD_HOTLINE", DEFAULT_CHILD_HOTLINE),
+        "TRACK_LESSONS_PER_WEEK": _pairs(
+            _env("TRACK_LESSONS_PER_WEEK", DEFAULT_TRACK_LESSONS_PER_WEEK), int
+        ),
+        "TIME_OF_DAY_CLOCK": _pairs(_env("TIME_OF_DAY_CLOCK", DEFAULT_TIME_OF_DAY_CLOCK), str),
+        "LESSON_WINDOW_MINUTES": int(_env("LESSON_WINDOW_MINUTES", DEFAULT_LESSON_WINDOW_MINUTES)),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }
