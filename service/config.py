@@ -24,6 +24,7 @@ DEFAULT_SAFEGUARDING_WORDS = (
 DEFAULT_QUIET_HOURS = "20:00-07:00"
 DEFAULT_LESSONS_PER_WEEK = 2
 DEFAULT_CHILD_HOTLINE = "SAPA 129"
+DEFAULT_INBOUND_PROCESSING = "on"  # "off": store inbound SMS only (the bench baseline)
 DEFAULT_TRACK_LESSONS_PER_WEEK = "caregiver=2,migrant=1,adolescent=1,facilitator=1"
 DEFAULT_TIME_OF_DAY_CLOCK = "morning=08:00,midday=12:00,evening=18:00"  # local times
 DEFAULT_LESSON_WINDOW_MINUTES = 180  # a lesson goes within this long after its slot, or waits
@@ -72,6 +73,8 @@ def from_environment():
         "QUIET_HOURS": _env("QUIET_HOURS", DEFAULT_QUIET_HOURS),
         "LESSONS_PER_WEEK": int(_env("LESSONS_PER_WEEK", DEFAULT_LESSONS_PER_WEEK)),
         "CHILD_HOTLINE": _env("CHILD_HOTLINE", DEFAULT_CHILD_HOTLINE),
+        "INBOUND_PROCESSING": _env("INBOUND_PROCESSING", DEFAULT_INBOUND_PROCESSING).lower()
+        not in ("off", "0", "false", "no"),
         "TRACK_LESSONS_PER_WEEK": _pairs(
             _env("TRACK_LESSONS_PER_WEEK", DEFAULT_TRACK_LESSONS_PER_WEEK), int
         ),

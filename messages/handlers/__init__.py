@@ -1,0 +1,1 @@
+"""One small module per family of SMS commands; messages/keywords.py names them."""
