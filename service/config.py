@@ -28,6 +28,8 @@ DEFAULT_INBOUND_PROCESSING = "on"  # "off": store inbound SMS only (the bench ba
 DEFAULT_TRACK_LESSONS_PER_WEEK = "caregiver=2,migrant=1,adolescent=1,facilitator=1"
 DEFAULT_TIME_OF_DAY_CLOCK = "morning=08:00,midday=12:00,evening=18:00"  # local times
 DEFAULT_LESSON_WINDOW_MINUTES = 180  # a lesson goes within this long after its slot, or waits
+DEFAULT_SEND_CLAIM_SECONDS = 300  # a crashed sender's rows become sendable again after this
+DEFAULT_SEND_RETRY_SECONDS = 30  # first retry after a gateway error; doubles each time
 
 SUPPORTED_LANGUAGES = ("id", "en")
 
@@ -80,5 +82,7 @@ def from_environment():
         ),
         "TIME_OF_DAY_CLOCK": _pairs(_env("TIME_OF_DAY_CLOCK", DEFAULT_TIME_OF_DAY_CLOCK), str),
         "LESSON_WINDOW_MINUTES": int(_env("LESSON_WINDOW_MINUTES", DEFAULT_LESSON_WINDOW_MINUTES)),
+        "SEND_CLAIM_SECONDS": int(_env("SEND_CLAIM_SECONDS", DEFAULT_SEND_CLAIM_SECONDS)),
+        "SEND_RETRY_SECONDS": int(_env("SEND_RETRY_SECONDS", DEFAULT_SEND_RETRY_SECONDS)),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }

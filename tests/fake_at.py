@@ -1,14 +1,18 @@
 """A local stand-in for Africa's Talking's SMS API: records requests, answers in AT's JSON shape.
 
 Run alone with `python -m tests.fake_at --port 8089`; control it over HTTP:
-GET /_stats (counts), GET /_messages (every (phone, body) received), POST /_reset,
+GET /_stats (counts), GET /_messages (every (phone, body) received), GET /_requests (the
+recipients of each SMS request, in order), POST /_reset,
 POST /_outage?count=N (the next N requests answer 500), POST /_reject?phone=P&code=403.
+`--delay S` (or POST /_delay?seconds=S) holds each SMS answer S seconds after recording it, so
+a test can kill a client while a request is in flight.
 """
 
 import argparse
 import itertools
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
@@ -35,6 +39,7 @@ class FakeState:
     def __init__(self):
         self.lock = threading.Lock()
         self.ids = itertools.count(1)
+        self.delay = 0.0  # seconds to hold each SMS answer (kept across resets)
         self.reset()
 
     def reset(self):
@@ -93,6 +98,9 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_messages":
             with self.state.lock:
                 return self._send(200, [list(m) for m in self.state.messages])
+        if path == "/_requests":
+            with self.state.lock:
+                return self._send(200, [r.get("to", "").split(",") for r in self.state.requests])
         return self._send(404, {"error": "not found"})
 
     def do_POST(self):
@@ -101,11 +109,15 @@ class Handler(BaseHTTPRequestHandler):
         form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         if url.path == "/version1/messaging":
-            return self._send(*self.state.answer(form, dict(self.headers)))
+            answer = self.state.answer(form, dict(self.headers))
+            time.sleep(self.state.delay)  # recorded already: the SMS "went" even if we die now
+            return self._send(*answer)
         if url.path == "/_reset":
             self.state.reset()
         elif url.path == "/_outage":
             self.state.outage = int(query.get("count", 1))
+        elif url.path == "/_delay":
+            self.state.delay = float(query.get("seconds", 0))
         elif url.path == "/_reject":
             self.state.rejects[query["phone"]] = int(query.get("code", 403))
         else:
@@ -152,8 +164,10 @@ class FakeAfricasTalking:
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8089)
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds to hold each answer")
     args = parser.parse_args()
     fake = FakeAfricasTalking(args.port)
+    fake.state.delay = args.delay
     print(f"fake Africa's Talking on {fake.url}", flush=True)
     fake.server.serve_forever()
 

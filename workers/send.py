@@ -35,9 +35,9 @@ def enqueue_send(ids):
         enqueue(OUTBOUND, send_messages, ids[start : start + JOB_CHUNK])
 
 
-def backoff(attempts):
+def backoff(attempts, base=30):
     """Seconds before retry number `attempts`: 30 s, 1 min, 2 min ... capped at an hour."""
-    return min(3600, 30 * 2 ** max(0, attempts - 1))
+    return min(3600, base * 2 ** max(0, attempts - 1))
 
 
 def cost_amount(cost):
@@ -74,12 +74,19 @@ def _sendable(now):
     )
 
 
+def _setting(name, default):
+    """A tunable from the app's config (tests and operators shorten claims and retries)."""
+    return current_app.config.get(name, default)
+
+
 def _claim(ids, now):
     """Atomically mark rows as ours, so a sweep and a kicked job never send one row twice."""
     claimed = db.session.scalars(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(list(ids)), *_sendable(now))
-        .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+        .values(
+            claimed_until=now + timedelta(seconds=_setting("SEND_CLAIM_SECONDS", CLAIM_SECONDS))
+        )
         .returning(OutboxMessage.id)
     ).all()
     db.session.commit()
@@ -138,7 +145,9 @@ def _apply(row, result, now):
 def _retry_later(row, reason, now):
     row.claimed_until = None
     row.failure_reason = f"retrying: {reason}"[:120]
-    row.send_after = now + timedelta(seconds=backoff(row.attempts))
+    row.send_after = now + timedelta(
+        seconds=backoff(row.attempts, _setting("SEND_RETRY_SECONDS", 30))
+    )
     _schedule_retry(row.id, row.send_after - now)
 
 
