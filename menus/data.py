@@ -1,0 +1,400 @@
+"""The facts the screens read and write, each in one or two indexed queries per hop."""
+
+import time
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from flask import current_app
+from sqlalchemy import case, func, select
+
+from menus.text import gsm_safe, t
+from service import audit
+from service.config import SUPPORTED_LANGUAGES
+from service.enrollments import set_state_for
+from service.households import add_child as add_household_child
+from service.households import register_household
+from service.models import (
+    CallbackRequest,
+    Caregiver,
+    Child,
+    Enrollment,
+    Facilitator,
+    Household,
+    LessonFeedback,
+    Meeting,
+    MeetingRsvp,
+    Village,
+    db,
+)
+from service.outbox import queue_sms
+from service.states import (
+    CallbackStatus,
+    EnrollmentState,
+    HouseholdStatus,
+    MeetingStatus,
+    MessageKind,
+    PersonStatus,
+    Track,
+)
+
+PLACE_TTL = 60.0  # seconds a village's name and zone are reused without asking the DB
+WHEN_FORMAT = "EEE d MMM HH:mm"  # "Sab 5 Des 15:00" / "Sat 5 Dec 15:00"
+DAY_FORMAT = "d MMM HH:mm"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who dialled: a facilitator, a registered caregiver, or a guest."""
+
+    role: str
+    lang: str
+    person: int | None = None
+    village: int | None = None
+    household: int | None = None
+
+
+@dataclass(frozen=True)
+class Place:
+    """What the screens show of a village."""
+
+    name: str
+    province: str
+    timezone: str
+    language: str
+
+
+def _language(value, default):
+    return value if value in SUPPORTED_LANGUAGES else default
+
+
+def identify(phone, default_language):
+    """Look the caller up once per session: facilitator first, then caregiver."""
+    row = db.session.execute(
+        select(Facilitator.id, Facilitator.village_id, Facilitator.language).where(
+            Facilitator.phone == phone, Facilitator.active.is_(True)
+        )
+    ).first()
+    if row is not None:
+        return Caller("facilitator", _language(row.language, default_language), row.id, row[1])
+    row = db.session.execute(
+        select(Caregiver.id, Caregiver.language, Caregiver.household_id, Household.village_id)
+        .join(Household, Household.id == Caregiver.household_id)
+        .where(Caregiver.phone == phone)
+    ).first()
+    if row is not None:
+        lang = _language(row.language, default_language)
+        return Caller("caregiver", lang, row.id, row.village_id, row.household_id)
+    return Caller("guest", default_language)
+
+
+def place(village_id):
+    """The village's name, province, zone and language, cached briefly per app."""
+    cache = current_app.extensions.setdefault("ussd_places", {})
+    hit = cache.get(village_id)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    row = db.session.execute(
+        select(Village.name, Village.province, Village.timezone, Village.language).where(
+            Village.id == village_id
+        )
+    ).first()
+    found = Place(*row) if row is not None else Place("", "", "Asia/Jakarta", "id")
+    cache[village_id] = (time.monotonic() + PLACE_TTL, found)
+    return found
+
+
+def local_time(moment, village_id, lang, pattern=WHEN_FORMAT):
+    """A UTC instant as the village reads it, in the caller's language."""
+    zone = ZoneInfo(place(village_id).timezone)
+    return format_datetime(moment, pattern, tzinfo=zone, locale=lang)
+
+
+# ---------------------------------------------------------------- caregiver
+
+
+def lesson_position(caregiver_id):
+    """The caregiver's name and the position of the lesson sent last (0 when none yet)."""
+    row = db.session.execute(
+        select(Caregiver.name, Enrollment.position)
+        .outerjoin(
+            Enrollment,
+            (Enrollment.caregiver_id == Caregiver.id) & (Enrollment.track == Track.CAREGIVER),
+        )
+        .where(Caregiver.id == caregiver_id)
+    ).first()
+    if row is None:
+        return "", 0
+    return row.name, max((row.position or 0) - 1, 0)
+
+
+def youngest_age(household_id, now):
+    """Age in whole years of the household's youngest child under 18, or None."""
+    ages = [age(year, month, now) for year, month in children(household_id)]
+    under_18 = [value for value in ages if 0 <= value < 18]
+    return min(under_18) if under_18 else None
+
+
+def age(year, month, now):
+    """Whole years since birth; an unknown month counts as January."""
+    return now.year - year - (1 if month and now.month < month else 0)
+
+
+def children(household_id):
+    """(birth year, birth month or None) of each child, oldest first."""
+    return db.session.execute(
+        select(Child.birth_year, Child.birth_month)
+        .where(Child.household_id == household_id)
+        .order_by(Child.birth_year, Child.birth_month, Child.id)
+    ).all()
+
+
+def add_child(household_id, year, month, actor):
+    """Store a child the caregiver added on the menu."""
+    household = db.session.get(Household, household_id)
+    add_household_child(household, year, month, actor=actor)
+    db.session.commit()
+
+
+def save_feedback(caregiver_id, lesson_id, answer):
+    """Record "did you try it?"; a second answer replaces the first."""
+    _answer(LessonFeedback, answer, caregiver_id=caregiver_id, lesson_id=lesson_id)
+
+
+def _answer(model, answer, **keys):
+    """Insert or update the one answer row a person has for these keys."""
+    row = db.session.scalar(select(model).filter_by(**keys))
+    if row is None:
+        db.session.add(model(answer=answer, **keys))
+    else:
+        row.answer = answer
+    db.session.commit()
+
+
+def next_meeting_id(village_id, now):
+    """The village's next scheduled meeting that has not started yet."""
+    return db.session.scalar(
+        select(Meeting.id)
+        .where(
+            Meeting.village_id == village_id,
+            Meeting.status == MeetingStatus.SCHEDULED,
+            Meeting.starts_at > now,
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(1)
+    )
+
+
+def meeting(meeting_id):
+    """(starts_at, place) of a meeting, or None."""
+    return db.session.execute(
+        select(Meeting.starts_at, Meeting.place).where(Meeting.id == meeting_id)
+    ).first()
+
+
+def rsvp_of(meeting_id, caregiver_id):
+    """The caregiver's answer for a meeting, or None."""
+    return db.session.scalar(
+        select(MeetingRsvp.answer).where(
+            MeetingRsvp.meeting_id == meeting_id, MeetingRsvp.caregiver_id == caregiver_id
+        )
+    )
+
+
+def save_rsvp(meeting_id, caregiver_id, answer):
+    """Record "will you come?"; a second answer replaces the first."""
+    _answer(MeetingRsvp, answer, meeting_id=meeting_id, caregiver_id=caregiver_id)
+
+
+def rsvp_counts(meeting_id):
+    """{answer: how many} for a meeting."""
+    rows = db.session.execute(
+        select(MeetingRsvp.answer, func.count())
+        .where(MeetingRsvp.meeting_id == meeting_id)
+        .group_by(MeetingRsvp.answer)
+    )
+    return dict(rows.all())
+
+
+def caregiver_settings(caregiver_id):
+    """(status, preferred time of day) of a caregiver."""
+    return db.session.execute(
+        select(Caregiver.status, Caregiver.preferred_time).where(Caregiver.id == caregiver_id)
+    ).first()
+
+
+def set_lessons(caregiver_id, status, actor):
+    """Pause or resume lessons: the caregiver's status and their caregiver enrollment.
+
+    A household still waiting for its facilitator keeps its enrollment paused on resume.
+    """
+    caregiver = db.session.get(Caregiver, caregiver_id)
+    caregiver.status = str(status)
+    state = EnrollmentState.PAUSED
+    if status == PersonStatus.ACTIVE and caregiver.household.status == HouseholdStatus.ACTIVE:
+        state = EnrollmentState.ACTIVE
+    set_state_for(Track.CAREGIVER, caregiver_id, state)
+    audit.record(actor, f"caregiver.{status}", "caregiver", caregiver_id)
+    db.session.commit()
+
+
+def set_caregiver(caregiver_id, actor, **changes):
+    """Store a caregiver's language or preferred time, audited."""
+    caregiver = db.session.get(Caregiver, caregiver_id)
+    for name, value in changes.items():
+        setattr(caregiver, name, str(value))
+    audit.record(actor, "caregiver.update", "caregiver", caregiver_id, **changes)
+    db.session.commit()
+
+
+def set_facilitator_language(facilitator_id, lang, actor):
+    """Store the language a facilitator chose on the menu."""
+    db.session.get(Facilitator, facilitator_id).language = lang
+    audit.record(actor, "facilitator.update", "facilitator", facilitator_id, language=lang)
+    db.session.commit()
+
+
+def village_facilitator(village_id):
+    """The village's first active facilitator, who gets the alerts."""
+    return db.session.scalar(
+        select(Facilitator)
+        .where(Facilitator.village_id == village_id, Facilitator.active.is_(True))
+        .order_by(Facilitator.id)
+        .limit(1)
+    )
+
+
+def alert_facilitator(village_id, key, text_key, **values):
+    """Write an alert SMS to the village facilitator in their language (if there is one)."""
+    facilitator = village_facilitator(village_id)
+    if facilitator is None:
+        return None
+    body = t(facilitator.language, text_key, **{k: gsm_safe(str(v)) for k, v in values.items()})
+    return queue_sms(
+        facilitator.phone,
+        body,
+        MessageKind.ALERT,
+        key,
+        language=facilitator.language,
+        village_id=village_id,
+    )
+
+
+def request_callback(caregiver_id, actor, now):
+    """Open a callback request and alert the facilitator; False when one is already open."""
+    open_id = db.session.scalar(
+        select(CallbackRequest.id).where(
+            CallbackRequest.caregiver_id == caregiver_id,
+            CallbackRequest.status == CallbackStatus.OPEN,
+        )
+    )
+    if open_id is not None:
+        return False
+    caregiver = db.session.get(Caregiver, caregiver_id)
+    household = caregiver.household
+    row = CallbackRequest(
+        caregiver_id=caregiver_id, village_id=household.village_id, created_at=now
+    )
+    db.session.add(row)
+    db.session.flush()
+    alert_facilitator(
+        household.village_id,
+        f"ussd:callback:{row.id}",
+        "sms.callback",
+        name=caregiver.name,
+        phone=caregiver.phone,
+        code=household.code,
+    )
+    audit.record(actor, "callback.request", "callback_request", row.id, household=household.code)
+    db.session.commit()
+    return True
+
+
+# ---------------------------------------------------------------- registration
+
+
+def villages():
+    """(name, id) of every village, by name, for the registration list."""
+    return db.session.execute(select(Village.name, Village.id).order_by(Village.name)).all()
+
+
+def register(phone, form, lang, actor, now):
+    """Create the pending household from the registration answers; returns its code."""
+    village = db.session.get(Village, form["village"])
+    outcome = register_household(
+        village=village,
+        name=form["name"],
+        phone=phone,
+        relationship=form["relationship"],
+        births=[(year, None) for year in form["births"]],
+        language=lang,
+        via="ussd",
+        status=HouseholdStatus.PENDING,
+        actor=actor,
+        now=now,
+    )
+    if outcome.created:
+        alert_facilitator(
+            village.id,
+            f"ussd:register:{outcome.household.id}",
+            "sms.register",
+            code=outcome.household.code,
+            name=form["name"],
+            phone=phone,
+        )
+    db.session.commit()
+    return outcome.household.code
+
+
+# ---------------------------------------------------------------- facilitator
+
+
+def households(village_id):
+    """(code, status, first caregiver's name) of the village's households, pending first."""
+    first_name = (
+        select(Caregiver.name)
+        .where(Caregiver.household_id == Household.id)
+        .order_by(Caregiver.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    pending_first = case((Household.status == HouseholdStatus.PENDING, 0), else_=1)
+    return db.session.execute(
+        select(Household.code, Household.status, first_name)
+        .where(Household.village_id == village_id)
+        .order_by(pending_first, Household.created_at.desc(), Household.id.desc())
+    ).all()
+
+
+def open_callbacks(village_id):
+    """(id, caregiver name, asked at) of the village's open callback requests, oldest first."""
+    return db.session.execute(
+        select(CallbackRequest.id, Caregiver.name, CallbackRequest.created_at)
+        .join(Caregiver, Caregiver.id == CallbackRequest.caregiver_id)
+        .where(
+            CallbackRequest.village_id == village_id,
+            CallbackRequest.status == CallbackStatus.OPEN,
+        )
+        .order_by(CallbackRequest.created_at, CallbackRequest.id)
+    ).all()
+
+
+def callback(callback_id, village_id):
+    """(name, phone, asked at, status) of one of the village's callback requests, or None."""
+    return db.session.execute(
+        select(Caregiver.name, Caregiver.phone, CallbackRequest.created_at, CallbackRequest.status)
+        .join(Caregiver, Caregiver.id == CallbackRequest.caregiver_id)
+        .where(CallbackRequest.id == callback_id, CallbackRequest.village_id == village_id)
+    ).first()
+
+
+def close_callback(callback_id, village_id, actor, now):
+    """Mark a callback request done; False when it is not the village's or already done."""
+    row = db.session.get(CallbackRequest, callback_id)
+    if row is None or row.village_id != village_id or row.status != CallbackStatus.OPEN:
+        return False
+    row.status = CallbackStatus.DONE
+    row.resolved_at = now
+    audit.record(actor, "callback.done", "callback_request", callback_id)
+    db.session.commit()
+    return True

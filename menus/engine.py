@@ -1,0 +1,246 @@
+"""The USSD menu engine: one hop of an Africa's Talking session in, one reply out.
+
+Each hop carries the whole `text` path ("1*2*98"). The session state in Redis records how
+many keys were already applied, so a normal hop applies just the newest key; when the state
+is missing (expired, flushed) or belongs to another path, the path is replayed from the
+caller's main screen with database writes held back (they happened on the hop that first
+carried each key), and only the newest key is applied live. Either way the caller lands on
+the same screen. `0` goes back (a page, then a screen), `00` home, `98` to the next page.
+"""
+
+import logging
+
+from blinker import Namespace
+from flask import current_app
+from redis import RedisError
+
+import menus.screens  # noqa: F401 - registers every screen
+from menus import data, store
+from menus.context import Ctx
+from menus.paging import paginate
+from menus.registry import REGISTRY, Go, Stay
+from menus.text import MAX_REPLY, gsm_safe, t
+from service.models import db, utcnow
+from service.phones import try_normalise
+
+log = logging.getLogger("asuh.ussd")
+
+BACK, HOME, MORE = "0", "00", "98"
+MAX_KEYS = 120  # a real session has a few dozen hops at most
+MAX_TEXT = 4000
+MAX_DEPTH = 12
+HINT_ROOM = 25  # every page leaves room for a one-line hint above it
+PAGE_BUDGET = MAX_REPLY - len("CON ") - HINT_ROOM
+
+signals = Namespace()
+screen_shown = signals.signal("ussd-screen-shown")  # tests record visited screens with it
+
+
+def respond(session_id, phone_number, text, *, now=None):
+    """The reply ("CON ..." or "END ...") to one hop; never raises, never over 182 chars."""
+    default = current_app.config["DEFAULT_LANGUAGE"]
+    phone = try_normalise(phone_number or "")
+    if phone is None:
+        return _end(t(default, "error.phone"))
+    keys = split_keys(text)
+    if keys is None:
+        return _end(t(default, "error.long"))
+    redis = current_app.extensions["redis"]
+    try:
+        state = store.load(redis, session_id) if session_id else None
+    except RedisError:
+        log.warning("ussd: Redis unavailable; asking %s to try again", phone)
+        return _end(t(_language_of(phone, default), "error.retry"))
+    try:
+        state, reply, end = _advance(state, phone, keys, now or utcnow())
+    except Exception:
+        log.exception("ussd: hop failed (session %s, text %r)", session_id, text[:200])
+        db.session.rollback()
+        lang = state.lang if state is not None else _language_of(phone, default)
+        return _end(t(lang, "error.retry"))
+    _keep(redis, session_id, state, end)
+    return reply
+
+
+def split_keys(text):
+    """The keys of a `text` path, or None when it is too long to be a real session."""
+    text = text or ""
+    if len(text) > MAX_TEXT:
+        return None
+    keys = text.split("*") if text else []
+    return keys if len(keys) <= MAX_KEYS else None
+
+
+def end_session(session_id):
+    """Forget a session the gateway says has ended; False when Redis is unavailable."""
+    try:
+        store.drop(current_app.extensions["redis"], session_id)
+    except RedisError:
+        return False
+    return True
+
+
+def _end(text):
+    return clamp("END " + gsm_safe(text))
+
+
+def clamp(reply):
+    """Never send more than a phone shows; every screen is tested to fit already."""
+    if len(reply) <= MAX_REPLY:
+        return reply
+    log.warning("ussd: reply of %d characters cut: %r", len(reply), reply[:60])
+    return reply[:MAX_REPLY]
+
+
+def _language_of(phone, default):
+    """The caller's stored language for the error screen, if the database can say."""
+    try:
+        return data.identify(phone, default).lang
+    except Exception:  # noqa: BLE001 - the error screen must not fail too
+        db.session.rollback()
+        return default
+
+
+def _keep(redis, session_id, state, end):
+    """Save the state for the next hop, or drop it when the session ended."""
+    if not session_id:
+        return
+    try:
+        if end:
+            store.drop(redis, session_id)
+        else:
+            store.save(redis, session_id, state, current_app.config["USSD_SESSION_TTL"])
+    except RedisError:
+        log.warning("ussd: could not save session %s; the next hop replays it", session_id)
+
+
+def _fresh(phone):
+    """A new session's state: who is calling, on their main screen."""
+    caller = data.identify(phone, current_app.config["DEFAULT_LANGUAGE"])
+    state = store.State(
+        phone=phone,
+        role=caller.role,
+        lang=caller.lang,
+        person=caller.person,
+        village=caller.village,
+        household=caller.household,
+    )
+    return state
+
+
+def _advance(state, phone, keys, now):
+    """Apply the keys this hop adds (replaying the path when the state is lost); render."""
+    if state is None or not state.follows(phone, keys):
+        state = _fresh(phone)
+    ctx = Ctx(state, now=now, config=current_app.config)
+    if not state.stack:
+        ctx.reset()
+    pending = keys[state.consumed :]
+    for key in pending[:-1]:
+        _step(ctx, key)
+    ctx.live = True
+    hint = _step(ctx, pending[-1]) if pending else None
+    state.mark_consumed(keys)
+    reply, end = _render(ctx, hint)
+    return state, reply, end
+
+
+def _step(ctx, key):
+    """Apply one key to the top screen; returns a hint key when the key was not valid."""
+    key = key.strip()
+    frame = ctx.state.stack[-1]
+    screen = REGISTRY[frame[0]]
+    if screen.end:  # only in a replay: the path went on after a goodbye, so start over
+        ctx.reset()
+        frame, screen = ctx.state.stack[-1], REGISTRY[ctx.root]
+    if key == HOME:
+        ctx.reset()
+        return None
+    if key == BACK and not screen.zero_is_input:
+        return _back(ctx)
+    pages, values = _layout(ctx, screen, frame)
+    index = min(frame[1], len(pages) - 1)
+    if key == MORE and index < len(pages) - 1:
+        frame[1] = index + 1
+        return None
+    number = int(key) if key.isascii() and key.isdigit() and len(key) < 4 else None
+    page = pages[index]
+    if number and screen.pick and 1 <= number <= page.item_count:
+        return _apply(ctx, screen.pick(ctx, frame[2], values[page.first_item + number - 1]))
+    on_last_page = index == len(pages) - 1
+    if number and on_last_page and 1 <= number <= len(screen.options):
+        option = screen.options[number - 1]
+        return _apply(ctx, option.do(ctx, frame[2]) if option.do else Go(option.goto))
+    if screen.read:
+        return _apply(ctx, screen.read(ctx, frame[2], key))
+    return "hint.choice"
+
+
+def _back(ctx):
+    """One page back, else one screen back; the main screen stays put."""
+    stack = ctx.state.stack
+    if stack[-1][1] > 0:
+        stack[-1][1] -= 1
+    elif len(stack) > 1:
+        stack.pop()
+    return None
+
+
+def _apply(ctx, outcome):
+    """Follow a screen's answer: a hint to show, or the next screen."""
+    if isinstance(outcome, Stay):
+        return outcome.hint
+    stack = ctx.state.stack
+    if outcome.back_to:
+        while len(stack) > 1 and stack[-1][0] != outcome.back_to:
+            stack.pop()
+    stack.append([outcome.screen, 0, outcome.arg])
+    if len(stack) > MAX_DEPTH:
+        del stack[1]
+    return None
+
+
+def _nav(ctx, screen, depth):
+    """The navigation line: back and home where they make sense."""
+    if screen.end or depth == 1:
+        return ""
+    parts = [] if screen.zero_is_input else [ctx.t("nav.back")]
+    if depth > 2 or screen.zero_is_input:
+        parts.append(ctx.t("nav.home"))
+    return " ".join(parts)
+
+
+def _layout(ctx, screen, frame):
+    """The pages of a screen as it stands now, and the values behind its list items."""
+    arg = frame[2]
+    head = [ctx.t(screen.title)] if screen.title else []
+    if screen.body:
+        head.append(screen.body(ctx, arg))
+    pairs = screen.items(ctx, arg) if screen.items else []
+    if screen.items and not pairs and screen.empty:
+        head.append(ctx.t(screen.empty))
+    tail = [ctx.t(screen.prompt)] if screen.prompt else []
+    tail += [f"{number} {ctx.t(o.label)}" for number, o in enumerate(screen.options, 1)]
+    nav = _nav(ctx, screen, len(ctx.state.stack))
+    pages = paginate(
+        gsm_safe("\n".join(head)),
+        [gsm_safe(label) for label, _ in pairs],
+        "\n".join(tail + [nav] if nav else tail),
+        " ".join(part for part in (ctx.t("nav.more"), nav) if part),
+        PAGE_BUDGET,
+        numbered=screen.pick is not None,
+    )
+    return pages, [value for _, value in pairs]
+
+
+def _render(ctx, hint):
+    """The reply for the top screen (with the hint above it) and whether it ends the session."""
+    frame = ctx.state.stack[-1]
+    screen = REGISTRY[frame[0]]
+    pages, _ = _layout(ctx, screen, frame)
+    frame[1] = min(frame[1], len(pages) - 1)
+    text = pages[frame[1]].text
+    if hint:
+        text = ctx.t(hint) + "\n" + text
+    screen_shown.send(current_app._get_current_object(), screen=screen.name, page=frame[1])
+    return clamp(("END " if screen.end else "CON ") + text), screen.end

@@ -1,0 +1,255 @@
+"""The registered caregiver's menu: lesson, meeting, children, language, SMS, callback."""
+
+from functools import partial
+
+from menus import data
+from menus.registry import REGISTRY, Go, Option, Screen, Stay
+from messages.lessons import age_band, load_catalog
+from service.i18n import FALLBACK_LANGUAGE
+from service.states import FeedbackAnswer, PersonStatus, RsvpAnswer, TimeOfDay, Track
+
+NAME_WIDTH = 15  # the lesson files are checked with {name} at this length
+MAX_CHILD_AGE = 18
+
+
+def parse_year(text, now):
+    """A birth year of a child under 18, or None."""
+    if not (text.isascii() and text.isdigit() and len(text) == 4):
+        return None
+    year = int(text)
+    return year if now.year - MAX_CHILD_AGE <= year <= now.year else None
+
+
+# ---------------------------------------------------------------- lesson
+
+
+def open_lesson(ctx, arg):
+    """Find the caregiver's current lesson once; its pages are rendered from the catalog."""
+    name, position = data.lesson_position(ctx.state.person)
+    count = load_catalog().count(Track.CAREGIVER)
+    youngest = data.youngest_age(ctx.state.household, ctx.now)
+    band = age_band(youngest) if youngest is not None else None
+    first_name = name if len(name) <= NAME_WIDTH else name.split()[0][:NAME_WIDTH]
+    return Go("lesson", arg=[min(position, count - 1), band, first_name])
+
+
+def lesson_language(catalog, lang):
+    """The caller's language, or Indonesian for a language whose lessons are not written."""
+    return lang if (Track.CAREGIVER, lang) in catalog.tracks else FALLBACK_LANGUAGE
+
+
+def lesson_text(ctx, arg):
+    """Title and text of the lesson, in the caller's language, for their child's age."""
+    position, band, name = arg
+    catalog = load_catalog()
+    lang = lesson_language(catalog, ctx.state.lang)
+    lesson = catalog.lesson(Track.CAREGIVER, position, lang)
+    where = data.place(ctx.state.village)
+    text = catalog.render(
+        Track.CAREGIVER,
+        position,
+        lang,
+        band=band,
+        village=where.name,
+        province=where.province,
+        name=name,
+        ussd=ctx.config["USSD_SERVICE_CODE"],
+    )
+    return f"{lesson.title}\n{text}"
+
+
+def lesson_feedback(answer, ctx, arg):
+    """Store "did you try it?" for this lesson (a second answer replaces the first)."""
+    if ctx.live:
+        catalog = load_catalog()
+        lesson = catalog.lesson(Track.CAREGIVER, arg[0], lesson_language(catalog, ctx.state.lang))
+        data.save_feedback(ctx.state.person, lesson.id, answer)
+    return Go("lesson.thanks", back_to="main")
+
+
+# ---------------------------------------------------------------- meeting
+
+
+def open_meeting(ctx, arg):
+    """The village's next meeting, fixed for this visit so the answer is about it."""
+    meeting_id = data.next_meeting_id(ctx.state.village, ctx.now)
+    return Go("meeting", arg=meeting_id) if meeting_id else Go("meeting.none")
+
+
+def meeting_text(ctx, meeting_id):
+    """When and where, in the village's time zone, and the caller's answer so far."""
+    row = data.meeting(meeting_id)
+    if row is None:
+        return ctx.t("meeting.none")
+    when = data.local_time(row.starts_at, ctx.state.village, ctx.state.lang)
+    text = ctx.t("meeting.when", when=when, place=row.place)
+    answer = data.rsvp_of(meeting_id, ctx.state.person)
+    return f"{text}\n{ctx.t('meeting.answered.' + answer)}" if answer else text
+
+
+def meeting_answer(answer, ctx, meeting_id):
+    """Store "will you come?" (a second answer replaces the first)."""
+    if ctx.live:
+        data.save_rsvp(meeting_id, ctx.state.person, answer)
+    return Go("meeting.thanks", arg=str(answer), back_to="main")
+
+
+# ---------------------------------------------------------------- children
+
+
+def children_text(ctx, arg):
+    """One line per child: birth month/year and age."""
+    rows = data.children(ctx.state.household)
+    if not rows:
+        return ctx.t("children.empty")
+    return "\n".join(_child_line(ctx, year, month) for year, month in rows)
+
+
+def _child_line(ctx, year, month):
+    born = f"{month:02d}/{year}" if month else str(year)
+    return ctx.t("children.line", born=born, age=max(data.age(year, month, ctx.now), 0))
+
+
+def read_child_year(ctx, arg, text):
+    year = parse_year(text, ctx.now)
+    if year is None:
+        return Stay("hint.year")
+    ctx.data["year"] = year
+    return Go("children.month")
+
+
+def read_child_month(ctx, arg, text):
+    """Month 1-12, or 0 when unknown; a month still to come this year is refused."""
+    year = ctx.data.get("year")
+    month = int(text) if text.isascii() and text.isdigit() and len(text) <= 2 else -1
+    if year is None or not 0 <= month <= 12:
+        return Stay("hint.month")
+    if year == ctx.now.year and month > ctx.now.month:
+        return Stay("hint.month")
+    if ctx.live:
+        data.add_child(ctx.state.household, year, month or None, ctx.actor)
+    ctx.data.pop("year", None)
+    return Go("children.added", arg=[year, month], back_to="children")
+
+
+def child_added_text(ctx, arg):
+    year, month = arg
+    return ctx.t("children.added", born=f"{month:02d}/{year}" if month else str(year))
+
+
+# ---------------------------------------------------------------- SMS settings
+
+
+def settings_text(ctx, arg):
+    row = data.caregiver_settings(ctx.state.person)
+    status, time = row if row is not None else (PersonStatus.ACTIVE, TimeOfDay.MORNING)
+    return ctx.t("settings.now", status=ctx.t("status." + status), time=ctx.t("time." + time))
+
+
+def set_lessons(status, ctx, arg):
+    """Pause or resume; a caregiver who sent STOP is told how to start again instead."""
+    row = data.caregiver_settings(ctx.state.person)
+    if row is None or row.status in (PersonStatus.STOPPED, PersonStatus.INACTIVE):
+        return Go("settings.saved", arg="stopped", back_to="settings")
+    if ctx.live:
+        data.set_lessons(ctx.state.person, status, ctx.actor)
+    return Go("settings.saved", arg=str(status), back_to="settings")
+
+
+def set_time(time, ctx, arg):
+    if ctx.live:
+        data.set_caregiver(ctx.state.person, ctx.actor, preferred_time=time)
+    return Go("settings.saved", arg=f"time.{time}", back_to="settings")
+
+
+def saved_text(ctx, arg):
+    if arg and arg.startswith("time."):
+        return ctx.t("settings.saved.time", time=ctx.t(arg))
+    return ctx.t(f"settings.saved.{arg}")
+
+
+# ---------------------------------------------------------------- callback
+
+
+def ask_callback(ctx, arg):
+    """One open request at a time: asking again does not alert the facilitator again."""
+    if ctx.live and not data.request_callback(ctx.state.person, ctx.actor, ctx.now):
+        return Go("callback.already")
+    return Go("callback.sent")
+
+
+REGISTRY.add(
+    Screen(
+        "main",
+        title="main.title",
+        options=(
+            Option("main.lesson", do=open_lesson),
+            Option("main.meeting", do=open_meeting),
+            Option("main.children", goto="children"),
+            Option("main.language", goto="language"),
+            Option("main.settings", goto="settings"),
+            Option("main.callback", goto="callback"),
+            Option("main.exit", goto="exit"),
+        ),
+    ),
+    Screen(
+        "lesson",
+        body=lesson_text,
+        prompt="lesson.ask",
+        options=(
+            Option("lesson.tried", do=partial(lesson_feedback, FeedbackAnswer.TRIED)),
+            Option("lesson.not_yet", do=partial(lesson_feedback, FeedbackAnswer.NOT_YET)),
+        ),
+    ),
+    Screen("lesson.thanks", title="lesson.thanks"),
+    Screen(
+        "meeting",
+        title="meeting.title",
+        body=meeting_text,
+        prompt="meeting.ask",
+        options=(
+            Option("meeting.coming", do=partial(meeting_answer, RsvpAnswer.COMING)),
+            Option("meeting.not_coming", do=partial(meeting_answer, RsvpAnswer.NOT_COMING)),
+        ),
+    ),
+    Screen("meeting.none", title="meeting.none"),
+    Screen("meeting.thanks", body=lambda ctx, arg: ctx.t(f"meeting.thanks.{arg}")),
+    Screen(
+        "children",
+        title="children.title",
+        body=children_text,
+        options=(Option("children.add", goto="children.year"),),
+    ),
+    Screen("children.year", title="child.year", read=read_child_year),
+    Screen("children.month", title="child.month", read=read_child_month, zero_is_input=True),
+    Screen(
+        "children.added",
+        body=child_added_text,
+        options=(Option("children.another", do=lambda ctx, arg: Go("children.year")),),
+    ),
+    Screen(
+        "settings",
+        title="settings.title",
+        body=settings_text,
+        options=(
+            Option("settings.pause", do=partial(set_lessons, PersonStatus.PAUSED)),
+            Option("settings.resume", do=partial(set_lessons, PersonStatus.ACTIVE)),
+            Option("settings.time", goto="settings.time"),
+        ),
+    ),
+    Screen(
+        "settings.time",
+        title="settings.time.title",
+        options=tuple(
+            Option(f"time.choice.{time}", do=partial(set_time, time)) for time in TimeOfDay
+        ),
+    ),
+    Screen("settings.saved", body=saved_text),
+    Screen(
+        "callback",
+        title="callback.title",
+        options=(Option("callback.yes", do=ask_callback),),
+    ),
+    Screen("callback.sent", title="callback.sent", end=True),
+    Screen("callback.already", title="callback.already", end=True),
+)
