@@ -1,0 +1,91 @@
+"""The lesson catalog as the Content page lists it: every lesson with its SMS cost in segments."""
+
+from dataclasses import dataclass
+
+from messages.gsm import segment_info
+from messages.lessons import load_catalog
+
+
+@dataclass(frozen=True)
+class LessonRow:
+    """One lesson in one language: where it sits, what it says, how many SMS it takes."""
+
+    track: str
+    language: str
+    number: int
+    id: str
+    title: str
+    topic: str
+    segments: int
+    encoding: str
+    variant_segments: dict
+    text: str
+
+    @property
+    def most_segments(self):
+        """The costliest version of this lesson (default text or any age-band variant)."""
+        return max([self.segments, *self.variant_segments.values()])
+
+
+def lesson_rows(track=None, language=None):
+    """Every lesson by track then language then position, optionally narrowed."""
+    catalog = load_catalog()
+    rows = []
+    for (each_track, each_language), lessons in sorted(catalog.tracks.items()):
+        if track and each_track != track or language and each_language != language:
+            continue
+        rows += [_row(lesson) for lesson in lessons]
+    return rows
+
+
+def _row(lesson):
+    info = segment_info(lesson.text)
+    variants = {band: segment_info(text).segments for band, text in sorted(lesson.variants.items())}
+    return LessonRow(
+        track=lesson.track,
+        language=lesson.language,
+        number=lesson.position + 1,
+        id=lesson.id,
+        title=lesson.title,
+        topic=lesson.topic,
+        segments=info.segments,
+        encoding=info.encoding,
+        variant_segments=variants,
+        text=lesson.text,
+    )
+
+
+def tracks_and_languages():
+    """The (track, language) pairs the catalog holds, for the filter menus."""
+    keys = sorted(load_catalog().tracks)
+    return sorted({t for t, _ in keys}), sorted({lang for _, lang in keys})
+
+
+@dataclass(frozen=True)
+class TrackSummary:
+    """One track in one language at a glance."""
+
+    track: str
+    language: str
+    lessons: int
+    segments: int
+    multi_part: int
+    ucs2: int
+
+
+def summaries(rows):
+    """Per (track, language): how many lessons, SMS parts in all, and the costly ones."""
+    found = {}
+    for row in rows:
+        found.setdefault((row.track, row.language), []).append(row)
+    return [
+        TrackSummary(
+            track=track,
+            language=language,
+            lessons=len(group),
+            segments=sum(r.segments for r in group),
+            multi_part=sum(1 for r in group if r.most_segments > 1),
+            ucs2=sum(1 for r in group if r.encoding != "GSM-7"),
+        )
+        for (track, language), group in found.items()
+    ]

@@ -1,0 +1,71 @@
+"""Households: search by code, name or phone; a page per household; CSV of the search."""
+
+from flask import abort, render_template, request
+
+from service.models import OutboxMessage, db
+from service.web.admin.blueprint import bp
+from service.web.admin.csvout import csv_response
+from service.web.admin.queries import households
+from service.web.admin.views.common import page_number, phone_list
+
+CSV_HEADER = [
+    "code",
+    "village",
+    "status",
+    "registered_via",
+    "created_at",
+    "caregivers",
+    "caregiver_phones",
+    "children_birth_years",
+    "migrant_parent_phones",
+    "migrant_countries",
+]
+
+
+@bp.get("/households")
+def household_list():
+    """Search households; an empty search lists the newest."""
+    text = request.args.get("q", "").strip()
+    return render_template(
+        "admin/households.html",
+        active="households",
+        q=text,
+        page=households.search(text, page_number()),
+    )
+
+
+@bp.get("/households.csv")
+def household_csv():
+    """The households matching the search (all of them when none), streamed."""
+    query = households.household_query(request.args.get("q", "")).execution_options(yield_per=500)
+    rows = (_csv_row(home) for home in db.session.scalars(query))
+    return csv_response("households.csv", CSV_HEADER, rows)
+
+
+def _csv_row(home):
+    return [
+        home.code,
+        home.village.name,
+        home.status,
+        home.registered_via,
+        home.created_at.isoformat(),
+        "; ".join(f"{c.name} ({c.relationship})" for c in home.caregivers),
+        phone_list(c.phone for c in home.caregivers),
+        " ".join(str(child.birth_year) for child in home.children),
+        phone_list(p.phone for p in home.migrant_parents),
+        " ".join(p.country for p in home.migrant_parents),
+    ]
+
+
+@bp.get("/households/<int:household_id>")
+def household_detail(household_id):
+    """One household: its people and the latest SMS sent to them."""
+    home = households.household(household_id) or abort(404)
+    phones = [c.phone for c in home.caregivers] + [p.phone for p in home.migrant_parents]
+    recent = db.session.scalars(
+        db.select(OutboxMessage)
+        .where(OutboxMessage.to_phone.in_(phones))
+        .order_by(OutboxMessage.id.desc())
+        .limit(20)
+    ).all()
+    return render_template("admin/household.html", active="households", home=home, messages=recent)

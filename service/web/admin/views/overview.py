@@ -1,0 +1,46 @@
+"""The overview: headline numbers and three charts."""
+
+from flask import render_template
+
+from service.models import utcnow
+from service.web.admin import charts
+from service.web.admin.blueprint import bp
+from service.web.admin.filters import short_day
+from service.web.admin.queries import overview as numbers
+from service.web.admin.queries import series
+
+
+def weekly_chart(points, chart_id="sent-delivered", title="SMS sent and delivered per week"):
+    """Sent vs delivered bars for a list of WeekPoints."""
+    labels = [short_day(point.start) for point in points]
+    return charts.paired_bars(chart_id, title, labels, [point.values for point in points])
+
+
+def enrollment_chart(points):
+    labels = [short_day(point.start) for point in points]
+    totals = [point.values[1] for point in points]
+    return charts.area_line("enrollments", "Enrollments over time", labels, totals)
+
+
+def village_rate_chart(rates):
+    rows = [(v.name, v.rate, f"{v.delivered} of {v.sent}") for v in rates]
+    return charts.rate_bars("village-rates", "Delivery rate by village, last 28 days", rows)
+
+
+@bp.get("/")
+def overview():
+    """What an officer sees first."""
+    now = utcnow()
+    weekly, enrolled = series.sent_and_delivered(now), series.enrollments_over_time(now)
+    rates = series.delivery_by_village(now)
+    return render_template(
+        "admin/overview.html",
+        active="overview",
+        stats=numbers.overview(now),
+        weekly=weekly,
+        enrolled=enrolled,
+        rates=rates,
+        weekly_svg=weekly_chart(weekly),
+        enrolled_svg=enrollment_chart(enrolled),
+        rates_svg=village_rate_chart(rates),
+    )

@@ -1,0 +1,170 @@
+"""Villages: the sortable table, a page per village, its CSV, and the admin's add/edit forms."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from service import audit
+from service.models import Village, db, utcnow
+from service.web.admin.blueprint import bp
+from service.web.admin.csvout import csv_response
+from service.web.admin.filters import percent
+from service.web.admin.forms import VillageForm
+from service.web.admin.queries import households, series, villages
+from service.web.admin.views.changes import apply_changes
+from service.web.admin.views.common import actor, page_number
+from service.web.admin.views.overview import weekly_chart
+from service.web.auth import admin_required
+
+COLUMNS = (
+    # sort key, heading
+    ("name", "Village"),
+    ("district", "District"),
+    ("households", "Households"),
+    ("caregivers", "Active caregivers"),
+    ("delivery", "Delivery rate (28 days)"),
+    ("last_meeting", "Last meeting"),
+    ("attendance", "Attendance (last meeting)"),
+    ("callbacks", "Open callback requests"),
+)
+
+
+def _sorting():
+    sort = request.args.get("sort", "name")
+    sort = sort if sort in villages.SORT_KEYS else "name"
+    return sort, request.args.get("dir") == "desc"
+
+
+@bp.get("/villages")
+def village_list():
+    """Every village with its numbers; any column can be sorted."""
+    sort, descending = _sorting()
+    rows = villages.village_rows(utcnow(), sort, descending)
+    return render_template(
+        "admin/villages.html",
+        active="villages",
+        rows=rows,
+        columns=COLUMNS,
+        sort=sort,
+        descending=descending,
+    )
+
+
+@bp.get("/villages.csv")
+def village_csv():
+    """The villages table as CSV, in the same order as on screen."""
+    sort, descending = _sorting()
+    rows = villages.village_rows(utcnow(), sort, descending)
+    header = [
+        "village",
+        "district",
+        "province",
+        "households",
+        "active_caregivers",
+        "sms_sent_28d",
+        "sms_delivered_28d",
+        "delivery_rate",
+        "last_meeting",
+        "attended_last_meeting",
+        "attendance_rate",
+        "open_callback_requests",
+    ]
+    return csv_response("villages.csv", header, (_csv_row(row) for row in rows))
+
+
+def _csv_row(row):
+    return [
+        row.name,
+        row.district,
+        row.province,
+        row.households,
+        row.active_caregivers,
+        row.sent,
+        row.delivered,
+        _ratio(row.delivery_rate),
+        row.last_meeting.isoformat() if row.last_meeting else "",
+        row.attended,
+        _ratio(row.attendance_rate),
+        row.open_callbacks,
+    ]
+
+
+def _ratio(rate):
+    return "" if rate is None else f"{rate:.4f}"
+
+
+@bp.get("/villages/<int:village_id>")
+def village_detail(village_id):
+    """One village: its numbers, facilitators, meetings, callbacks and households."""
+    village = db.session.get(Village, village_id) or abort(404)
+    now = utcnow()
+    weekly = series.sent_and_delivered(now, village_id=village_id)
+    return render_template(
+        "admin/village.html",
+        active="villages",
+        village=village,
+        row=villages.village_rows(now, village_id=village_id)[0],
+        facilitators=villages.village_facilitators(village_id),
+        meetings=villages.village_meetings(village_id),
+        callbacks=villages.open_callback_requests(village_id),
+        homes=households.search(page=page_number(), per_page=25, village_id=village_id),
+        weekly_svg=weekly_chart(
+            weekly, "village-weekly", f"SMS sent and delivered in {village.name}"
+        ),
+        percent=percent,
+    )
+
+
+def _name_taken(name, village_id=None):
+    query = select(Village.id).where(func.lower(Village.name) == name.strip().lower())
+    if village_id is not None:
+        query = query.where(Village.id != village_id)
+    return db.session.scalar(query) is not None
+
+
+def _values(form):
+    return {
+        "name": form.name.data.strip(),
+        "district": form.district.data.strip(),
+        "province": form.province.data.strip(),
+        "timezone": form.timezone.data,
+        "language": form.language.data,
+        "lessons_per_week": form.lessons_per_week.data,
+    }
+
+
+@bp.route("/villages/new", methods=["GET", "POST"])
+@admin_required
+def village_new():
+    """Add a village (admins only); audited."""
+    form = VillageForm()
+    if form.validate_on_submit():
+        if _name_taken(form.name.data):
+            form.name.errors.append("A village with this name exists already.")
+        else:
+            village = Village(**_values(form))
+            db.session.add(village)
+            db.session.flush()
+            audit.record(actor(), "village.add", "village", village.id, name=village.name)
+            db.session.commit()
+            flash(f"Village {village.name} added.")
+            return redirect(url_for("admin.village_detail", village_id=village.id))
+    return render_template("admin/village_form.html", active="villages", form=form, village=None)
+
+
+@bp.route("/villages/<int:village_id>/edit", methods=["GET", "POST"])
+@admin_required
+def village_edit(village_id):
+    """Change a village's details (admins only); the audit log keeps old and new values."""
+    village = db.session.get(Village, village_id) or abort(404)
+    form = VillageForm(obj=village)
+    if form.validate_on_submit():
+        if _name_taken(form.name.data, village_id):
+            form.name.errors.append("Another village has this name.")
+        else:
+            changes = apply_changes(village, _values(form))
+            if changes:
+                audit.record(actor(), "village.edit", "village", village.id, changes=changes)
+            db.session.commit()
+            flash(f"Village {village.name} saved." if changes else "Nothing changed.")
+            return redirect(url_for("admin.village_detail", village_id=village.id))
+    return render_template("admin/village_form.html", active="villages", form=form, village=village)
