@@ -1,0 +1,116 @@
+"""Writing many outbox rows at once, for the scheduler: bulk, idempotent, opt-out aware.
+
+`service.outbox.queue_sms` writes one row per call; a tick writes thousands, so it inserts
+them in one statement with ON CONFLICT DO NOTHING on the idempotency key (a second tick or
+a retried job writes nothing), applies the same opt-out rule, and kicks the sender itself
+after the commit (rows inserted this way are not seen by the session's after-flush hook).
+"""
+
+import logging
+import random
+import time
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
+
+from service.models import OptOut, OutboxMessage, db
+from service.outbox import segment_count
+from service.states import MessageStatus
+
+log = logging.getLogger("asuh.dispatch")
+RETRIES = 8
+
+
+def dialect_name():
+    """'postgresql' or 'sqlite': the two databases the project runs on."""
+    return db.session.get_bind().dialect.name
+
+
+def opted_out(phones):
+    """The subset of `phones` that said STOP."""
+    phones = sorted(set(phones))
+    found = set()
+    for start in range(0, len(phones), 900):
+        chunk = phones[start : start + 900]
+        found.update(db.session.scalars(select(OptOut.phone).where(OptOut.phone.in_(chunk))))
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _segments(body):
+    return segment_count(body)
+
+
+def outbox_row(key, to, body, kind, **links):
+    """One row as a dict for `insert_rows`; `links` are outbox columns (language, ...)."""
+    return {
+        "idempotency_key": key,
+        "to_phone": to,
+        "body": body,
+        "kind": str(kind),
+        "status": MessageStatus.PENDING,
+        "segments": _segments(body),
+        "language": links.pop("language", None),
+        "village_id": links.pop("village_id", None),
+        "enrollment_id": links.pop("enrollment_id", None),
+        "meeting_id": links.pop("meeting_id", None),
+        "lesson_id": links.pop("lesson_id", None),
+        "send_after": links.pop("send_after", None),
+        **links,
+    }
+
+
+def insert_rows(rows, respect_opt_out=True):
+    """Insert rows whose key is new and whose number did not say STOP; returns their ids."""
+    if respect_opt_out and rows:
+        stopped = opted_out(row["to_phone"] for row in rows)
+        rows = [row for row in rows if row["to_phone"] not in stopped]
+    if not rows:
+        return []
+    rows = sorted(rows, key=lambda row: row["idempotency_key"])  # one lock order for all ticks
+    insert = postgresql.insert if dialect_name() == "postgresql" else sqlite.insert
+    statement = (
+        insert(OutboxMessage.__table__)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(OutboxMessage.__table__.c.id)
+    )
+    return list(db.session.execute(statement, rows).scalars())
+
+
+def kick(ids):
+    """Queue send jobs for committed rows; if Redis is away, the send sweep finds them later."""
+    if not ids:
+        return
+    try:
+        from workers.send import enqueue_send
+
+        enqueue_send(ids)
+    except Exception:  # noqa: BLE001 - the sweep is the safety net
+        log.warning("could not enqueue send of %d outbox rows; the sweep will", len(ids))
+
+
+def is_contention(error):
+    """True for errors another writer caused: SQLite's lock, PostgreSQL's deadlock."""
+    text = str(error.orig if hasattr(error, "orig") else error).lower()
+    return "locked" in text or "deadlock" in text or "could not serialize" in text
+
+
+def in_transaction(work, *args):
+    """Run `work(*args)` and commit; retried from scratch when another writer got in the way.
+
+    Returns (result, ids to kick). The work reads again on each try, so a retry never repeats
+    what the other writer already did.
+    """
+    for attempt in range(RETRIES):
+        try:
+            result, ids = work(*args)
+            db.session.commit()
+            return result, ids
+        except OperationalError as error:
+            db.session.rollback()
+            if not is_contention(error) or attempt == RETRIES - 1:
+                raise
+            time.sleep(random.uniform(0.05, 0.3) * (attempt + 1))
+    raise AssertionError("unreachable")
