@@ -118,17 +118,23 @@ def _send_chunk(gateway, body, rows):
     for row in rows:
         by_phone[row.to_phone].append(row)
     results = gateway.send(Batch(body=body, phones=list(by_phone)))
-    now = utcnow()
+    now, retrying = utcnow(), []
     for result in results:
         for row in by_phone.pop(result.phone, []):
-            _apply(row, result, now)
+            if _apply(row, result, now):
+                retrying.append(row)
     for leftover in by_phone.values():  # the gateway said nothing about them: try again later
         for row in leftover:
-            _retry_later(row, "no result from gateway", now)
+            retrying.append(_retry_later(row, "no result from gateway", now))
+    retry_ids = [row.id for row in retrying]
+    retry_at = max((row.send_after for row in retrying), default=now)
     db.session.commit()
+    if retry_ids:  # one job for the whole request, so the retry is batched again
+        _schedule_retry(retry_ids, retry_at - now)
 
 
 def _apply(row, result, now):
+    """Record one recipient's result; returns the row when it is to be retried."""
     row.attempts += 1
     row.claimed_until = None
     if result.ok:
@@ -137,9 +143,10 @@ def _apply(row, result, now):
         row.segments = result.parts or row.segments
         row.failure_reason = None
     elif result.retryable and row.attempts < MAX_ATTEMPTS:
-        _retry_later(row, result.reason, now)
+        return _retry_later(row, result.reason, now)
     else:
         outcomes.message_failed(row, result.reason or "failed", now)
+    return None
 
 
 def _retry_later(row, reason, now):
@@ -148,15 +155,15 @@ def _retry_later(row, reason, now):
     row.send_after = now + timedelta(
         seconds=backoff(row.attempts, _setting("SEND_RETRY_SECONDS", 30))
     )
-    _schedule_retry(row.id, row.send_after - now)
+    return row
 
 
-def _schedule_retry(row_id, delay):
+def _schedule_retry(row_ids, delay):
     """Ask RQ's scheduler to retry; the sweep does it anyway if Redis forgets."""
     try:
         from workers.queues import get_queue
 
-        get_queue(OUTBOUND).enqueue_in(delay, send_messages, [row_id])
+        get_queue(OUTBOUND).enqueue_in(delay, send_messages, list(row_ids))
     except Exception:  # noqa: BLE001 - the sweep is the safety net
         pass
 
