@@ -1,5 +1,6 @@
 """Lesson dispatch against the real database: what a tick writes, to whom, and what it advances."""
 
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -344,3 +345,32 @@ def test_asuh_dispatch_runs_one_tick_and_says_what_it_wrote(runner, factory, vil
 def test_asuh_dispatch_refuses_a_time_it_cannot_read(runner):
     result = runner.invoke(args=["dispatch", "--now", "next tuesday"])
     assert result.exit_code != 0 and "ISO 8601" in result.output
+
+
+def test_two_ticks_at_once_each_with_its_own_app_write_every_lesson_once(
+    app_config, dispatcher, factory, village
+):
+    from service import create_app
+
+    homes = [household(factory, village) for _ in range(40)]
+    start, written = threading.Barrier(2), []
+
+    def clock():
+        other = create_app(app_config)
+        with other.app_context():
+            start.wait()
+            written.append(dispatch_lessons(MONDAY_0830, chunk=7))
+            db.session.remove()
+            db.engine.dispose()
+
+    threads = [threading.Thread(target=clock) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sum(written) == 40 and len(written) == 2
+    rows = dispatcher.rows(kind="lesson")
+    assert sorted(row.enrollment_id for row in rows) == sorted(
+        dispatcher.caregiver_enrollment(home).id for home in homes
+    )
+    assert {dispatcher.caregiver_enrollment(home).position for home in homes} == {1}

@@ -6,6 +6,7 @@ a retried job writes nothing), applies the same opt-out rule, and kicks the send
 after the commit (rows inserted this way are not seen by the session's after-flush hook).
 """
 
+import itertools
 import logging
 import random
 import time
@@ -20,7 +21,7 @@ from service.outbox import segment_count
 from service.states import MessageStatus
 
 log = logging.getLogger("asuh.dispatch")
-RETRIES = 8
+CONTENTION_SECONDS = 60
 
 
 def dialect_name():
@@ -100,17 +101,19 @@ def is_contention(error):
 def in_transaction(work, *args):
     """Run `work(*args)` and commit; retried from scratch when another writer got in the way.
 
-    Returns (result, ids to kick). The work reads again on each try, so a retry never repeats
-    what the other writer already did.
+    Returns what `work` returns: (result, ids to kick). The work reads again on each try, so a
+    retry never repeats what the other writer already did. SQLite lets one writer in at a
+    time, so a second clock process waits here (up to CONTENTION_SECONDS) for its turn.
     """
-    for attempt in range(RETRIES):
+    deadline = time.monotonic() + CONTENTION_SECONDS
+    for attempt in itertools.count():
         try:
-            result, ids = work(*args)
+            outcome = work(*args)
             db.session.commit()
-            return result, ids
+            return outcome
         except OperationalError as error:
             db.session.rollback()
-            if not is_contention(error) or attempt == RETRIES - 1:
+            if not is_contention(error) or time.monotonic() > deadline:
                 raise
-            time.sleep(random.uniform(0.05, 0.3) * (attempt + 1))
+            time.sleep(min(1.0, 0.02 * 2**attempt) * random.uniform(0.5, 1.5))
     raise AssertionError("unreachable")
