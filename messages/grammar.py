@@ -60,6 +60,7 @@ _YEAR = re.compile(r"^(19|20)\d\d$")
 _PHONE_PIECE = re.compile(r"^\+?[\d\-().]+$")
 _PHONE_START = re.compile(r"^(\+|0|\(0|62)")
 MIN_PHONE_DIGITS = 9
+MIN_DIALLED_DIGITS = 6  # "0812345": meant as a phone number, too short to be one
 MAX_PHONE_PIECES = 4
 
 
@@ -220,14 +221,18 @@ def _year(word, region, today):
 
 
 def _code(word, region, today):
-    return Token(word, Kind.CODE, word) if codes.looks_like_code(word) else None
+    """Household codes never start with 0 (codes.generate); "0812345" is a short phone."""
+    if codes.looks_like_code(word) and not word.startswith("0"):
+        return Token(word, Kind.CODE, word)
+    return None
 
 
 def _phone(word, region, today):
     if not _PHONE_PIECE.match(word):
         return None
     digits = sum(ch.isdigit() for ch in word)
-    if digits < MIN_PHONE_DIGITS and not word.startswith("+"):
+    dialled = word.startswith(("+", "0")) and digits >= MIN_DIALLED_DIGITS
+    if digits < MIN_PHONE_DIGITS and not dialled:
         return None
     number = phones.try_normalise(word, region)
     return Token(word, Kind.PHONE, number) if number else Token(word, Kind.BAD_PHONE, None)
@@ -239,7 +244,7 @@ def name_and_relationship(parsed, ignore=frozenset()):
     A kinship word standing alone ("nenek") is the relationship; one placed before a name
     ("Mbah Sumini") stays in the name and, failing a standalone word, says the relationship.
     """
-    tokens = [t for t in parsed.of(Kind.WORD, Kind.RELATIONSHIP) if t.text.lower() not in ignore]
+    tokens = [t for t in parsed.tokens if t.text.lower() not in ignore]
     titles, standalone = _split_relationship_words(tokens)
     chosen = standalone[-1] if standalone else None
     if chosen is None:
@@ -247,12 +252,12 @@ def name_and_relationship(parsed, ignore=frozenset()):
         relationship = kin[-1].value if kin else None
     else:
         relationship = chosen.value
-    name_tokens = [t for t in tokens if t is not chosen]
-    return display_name(t.text for t in name_tokens), relationship
+    words = [t for t in tokens if t.kind in (Kind.WORD, Kind.RELATIONSHIP) and t is not chosen]
+    return display_name(t.text for t in words), relationship
 
 
 def _split_relationship_words(tokens):
-    """(titles, standalone): a relationship word followed by a plain word is a title."""
+    """(titles, standalone): a relationship word directly before a plain word is a title."""
     titles, standalone = [], []
     for index, token in enumerate(tokens):
         if token.kind != Kind.RELATIONSHIP:

@@ -43,6 +43,7 @@ def queue_sms(to, body, kind, key, *, respect_opt_out=True, **links):
         kind=str(kind),
         status=MessageStatus.PENDING,
         segments=segment_count(body),
+        respect_opt_out=respect_opt_out,
         **links,
     )
     db.session.add(row)

@@ -100,7 +100,7 @@ def _group_by_body(rows, now):
     """Identical bodies together; rows to numbers that said STOP are cancelled, not sent."""
     groups = defaultdict(list)
     for row in rows:
-        if is_opted_out(row.to_phone):
+        if row.respect_opt_out and is_opted_out(row.to_phone):
             row.status, row.failure_reason, row.claimed_until = (
                 MessageStatus.CANCELLED,
                 "opted out",

@@ -11,6 +11,7 @@ from service.outbox import queue_sms
 from service.states import MessageKind
 
 MAX_QUOTED = 40  # characters of typed text quoted back in a reply
+TYPED_PLACEHOLDERS = frozenset({"text", "code", "phone", "date", "number", "word"})
 
 
 def reply_key(inbound_id):
@@ -53,10 +54,15 @@ def resolve(dotted):
 
 def error_text(ctx, error):
     """The problem in words followed by a correct example of the command."""
-    values = {k: v[:MAX_QUOTED] if isinstance(v, str) else v for k, v in error.values.items()}
+    values = {k: _quoted(k, v) for k, v in error.values.items()}
     problem = ctx.text(error.key, **values)
     example = ctx.text(f"help.example.{ctx.keyword.key}")
     return ctx.text("error.with_example", problem=problem, example=example)
+
+
+def _quoted(name, value):
+    """Typed text quoted back is cut short: a 5,000-digit "code" must not make a long SMS."""
+    return value[:MAX_QUOTED] if name in TYPED_PLACEHOLDERS and isinstance(value, str) else value
 
 
 def unknown_keyword(ctx):

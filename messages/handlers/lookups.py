@@ -16,7 +16,7 @@ def the_code(ctx):
     found = [t.text for t in ctx.parsed.of(Kind.CODE)]
     if found:
         return found[0]
-    numbers = [t.text for t in ctx.parsed.of(Kind.NUMBER, Kind.YEAR)]
+    numbers = [t.text for t in ctx.parsed.of(Kind.NUMBER)]
     if numbers:
         raise CommandError("error.code_malformed", code=numbers[0])
     raise CommandError("error.code_missing")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 04:58:30.568535
+Create Date: 2026-11-29 05:11:12.582700
 
 """
 from alembic import op
@@ -287,6 +287,7 @@ def upgrade():
     sa.Column('send_after', sa.DateTime(), nullable=True),
     sa.Column('claimed_until', sa.DateTime(), nullable=True),
     sa.Column('absent_retries', sa.Integer(), nullable=False),
+    sa.Column('respect_opt_out', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('sent_at', sa.DateTime(), nullable=True),
     sa.Column('delivered_at', sa.DateTime(), nullable=True),

@@ -32,6 +32,8 @@ class OutboxMessage(db.Model):
     send_after: Mapped[datetime | None] = mapped_column(UTCDateTime)  # retry or quiet hours
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a sender holds it
     absent_retries: Mapped[int] = mapped_column(default=0)  # AbsentSubscriber re-sends so far
+    # False only for the few SMS that must reach a number that opted out (STOP's confirmation)
+    respect_opt_out: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
