@@ -72,7 +72,13 @@ def migrated(tmp_path_factory):
         url = f"sqlite:///{tmp_path_factory.mktemp('faults') / 'template.db'}"
     for command in (["db", "upgrade"], ["seed-demo", "--households", str(HOUSEHOLDS)]):
         subprocess.run([ASUH, *command], env=_env(url), check=True, capture_output=True)
-    return url
+    yield url
+    if base:
+        _admin(base, f"DROP DATABASE IF EXISTS {_run_name(name)}", f"DROP DATABASE {name}")
+
+
+def _run_name(template):
+    return template.replace("_tpl", "_run")
 
 
 @pytest.fixture
@@ -83,7 +89,7 @@ def database(migrated, tmp_path):
         shutil.copy(migrated.removeprefix("sqlite:///"), target)
         return f"sqlite:///{target}"
     template = urlsplit(migrated).path.lstrip("/")
-    name = template.replace("_tpl", "_run")
+    name = _run_name(template)
     _admin(
         migrated, f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name} TEMPLATE {template}"
     )
