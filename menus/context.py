@@ -17,6 +17,7 @@ class Ctx:
         self.now = now
         self.config = config
         self.live = False
+        self.pages = {}  # layouts computed during this hop
 
     @property
     def data(self):

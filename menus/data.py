@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from flask import current_app
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, literal, null, select, union_all
+from sqlalchemy.exc import IntegrityError
 
 from menus.text import gsm_safe, t
 from service import audit
@@ -24,6 +25,7 @@ from service.models import (
     LessonFeedback,
     Meeting,
     MeetingRsvp,
+    UTCDateTime,
     Village,
     db,
 )
@@ -39,6 +41,7 @@ from service.states import (
 )
 
 PLACE_TTL = 60.0  # seconds a village's name and zone are reused without asking the DB
+MEETING_TTL = 30.0  # seconds a village's next meeting is reused (a new one shows after this)
 WHEN_FORMAT = "EEE d MMM HH:mm"  # "Sab 5 Des 15:00" / "Sat 5 Dec 15:00"
 DAY_FORMAT = "d MMM HH:mm"
 
@@ -68,40 +71,78 @@ def _language(value, default):
     return value if value in SUPPORTED_LANGUAGES else default
 
 
-def identify(phone, default_language):
-    """Look the caller up once per session: facilitator first, then caregiver."""
-    row = db.session.execute(
-        select(Facilitator.id, Facilitator.village_id, Facilitator.language).where(
-            Facilitator.phone == phone, Facilitator.active.is_(True)
+def prepared(build):
+    """A read built once and run on the session's connection: these run on every hop, and
+    building a statement and the ORM layer cost more than the query itself."""
+    statement = None
+
+    def run(**params):
+        nonlocal statement
+        if statement is None:
+            statement = build()
+        return db.session.connection().execute(statement, params)
+
+    return run
+
+
+def _cached(name, key, load, ttl):
+    """A per-app value kept for `ttl` seconds (village facts change rarely)."""
+    cache = current_app.extensions.setdefault(name, {})
+    hit = cache.get(key)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    value = load(key)
+    cache[key] = (time.monotonic() + ttl, value)
+    return value
+
+
+@prepared
+def _callers():
+    facilitator = select(
+        literal(0).label("rank"),
+        Facilitator.id,
+        Facilitator.language,
+        Facilitator.village_id,
+        null().label("household_id"),
+    ).where(Facilitator.phone == bindparam("phone"), Facilitator.active.is_(True))
+    caregiver = (
+        select(
+            literal(1).label("rank"),
+            Caregiver.id,
+            Caregiver.language,
+            Household.village_id,
+            Caregiver.household_id,
         )
-    ).first()
-    if row is not None:
-        return Caller("facilitator", _language(row.language, default_language), row.id, row[1])
-    row = db.session.execute(
-        select(Caregiver.id, Caregiver.language, Caregiver.household_id, Household.village_id)
         .join(Household, Household.id == Caregiver.household_id)
-        .where(Caregiver.phone == phone)
-    ).first()
-    if row is not None:
-        lang = _language(row.language, default_language)
-        return Caller("caregiver", lang, row.id, row.village_id, row.household_id)
-    return Caller("guest", default_language)
+        .where(Caregiver.phone == bindparam("phone"))
+    )
+    return union_all(facilitator, caregiver)
+
+
+def identify(phone, default_language):
+    """Look the caller up once per session, in one query: facilitator first, then caregiver."""
+    rows = _callers(phone=phone).all()
+    if not rows:
+        return Caller("guest", default_language)
+    rank, person, lang, village, household = min(rows)
+    role = "facilitator" if rank == 0 else "caregiver"
+    return Caller(role, _language(lang, default_language), person, village, household)
+
+
+@prepared
+def _village():
+    columns = (Village.name, Village.province, Village.timezone, Village.language)
+    return select(*columns).where(Village.id == bindparam("id"))
 
 
 def place(village_id):
     """The village's name, province, zone and language, cached briefly per app."""
-    cache = current_app.extensions.setdefault("ussd_places", {})
-    hit = cache.get(village_id)
-    if hit is not None and hit[0] > time.monotonic():
-        return hit[1]
-    row = db.session.execute(
-        select(Village.name, Village.province, Village.timezone, Village.language).where(
-            Village.id == village_id
-        )
-    ).first()
-    found = Place(*row) if row is not None else Place("", "", "Asia/Jakarta", "id")
-    cache[village_id] = (time.monotonic() + PLACE_TTL, found)
-    return found
+
+    def load(village_id):
+        row = _village(id=village_id).first()
+        return Place(*row) if row is not None else Place("", "", "Asia/Jakarta", "id")
+
+    return _cached("ussd_places", village_id, load, PLACE_TTL)
 
 
 def local_time(moment, village_id, lang, pattern=WHEN_FORMAT):
@@ -113,26 +154,26 @@ def local_time(moment, village_id, lang, pattern=WHEN_FORMAT):
 # ---------------------------------------------------------------- caregiver
 
 
-def lesson_position(caregiver_id):
-    """The caregiver's name and the position of the lesson sent last (0 when none yet)."""
-    row = db.session.execute(
-        select(Caregiver.name, Enrollment.position)
-        .outerjoin(
-            Enrollment,
-            (Enrollment.caregiver_id == Caregiver.id) & (Enrollment.track == Track.CAREGIVER),
-        )
-        .where(Caregiver.id == caregiver_id)
-    ).first()
-    if row is None:
-        return "", 0
-    return row.name, max((row.position or 0) - 1, 0)
+@prepared
+def _lesson_facts():
+    enrollment = (Enrollment.caregiver_id == Caregiver.id) & (Enrollment.track == Track.CAREGIVER)
+    return (
+        select(Caregiver.name, Enrollment.position, Child.birth_year, Child.birth_month)
+        .outerjoin(Enrollment, enrollment)
+        .outerjoin(Child, Child.household_id == Caregiver.household_id)
+        .where(Caregiver.id == bindparam("id"))
+    )
 
 
-def youngest_age(household_id, now):
-    """Age in whole years of the household's youngest child under 18, or None."""
-    ages = [age(year, month, now) for year, month in children(household_id)]
+def lesson_facts(caregiver_id, now):
+    """Name, position of the lesson sent last (0 when none yet), youngest child's age."""
+    rows = _lesson_facts(id=caregiver_id).all()
+    if not rows:
+        return "", 0, None
+    ages = [age(row.birth_year, row.birth_month, now) for row in rows if row.birth_year]
     under_18 = [value for value in ages if 0 <= value < 18]
-    return min(under_18) if under_18 else None
+    position = max((rows[0].position or 0) - 1, 0)
+    return rows[0].name, position, min(under_18) if under_18 else None
 
 
 def age(year, month, now):
@@ -140,13 +181,18 @@ def age(year, month, now):
     return now.year - year - (1 if month and now.month < month else 0)
 
 
+@prepared
+def _children():
+    return (
+        select(Child.birth_year, Child.birth_month)
+        .where(Child.household_id == bindparam("household"))
+        .order_by(Child.birth_year, Child.birth_month, Child.id)
+    )
+
+
 def children(household_id):
     """(birth year, birth month or None) of each child, oldest first."""
-    return db.session.execute(
-        select(Child.birth_year, Child.birth_month)
-        .where(Child.household_id == household_id)
-        .order_by(Child.birth_year, Child.birth_month, Child.id)
-    ).all()
+    return _children(household=household_id).all()
 
 
 def add_child(household_id, year, month, actor):
@@ -163,42 +209,73 @@ def save_feedback(caregiver_id, lesson_id, answer):
 
 def _answer(model, answer, **keys):
     """Insert or update the one answer row a person has for these keys."""
-    row = db.session.scalar(select(model).filter_by(**keys))
-    if row is None:
-        db.session.add(model(answer=answer, **keys))
-    else:
-        row.answer = answer
-    db.session.commit()
+    for attempt in (1, 2):
+        row = db.session.scalar(select(model).filter_by(**keys))
+        if row is None:
+            db.session.add(model(answer=answer, **keys))
+        else:
+            row.answer = answer
+        try:
+            db.session.commit()
+            return
+        except IntegrityError:  # a parallel hop inserted it first: update that row instead
+            db.session.rollback()
+            if attempt == 2:
+                raise
 
 
-def next_meeting_id(village_id, now):
-    """The village's next scheduled meeting that has not started yet."""
-    return db.session.scalar(
-        select(Meeting.id)
+@prepared
+def _next_meeting():
+    return (
+        select(Meeting.id, Meeting.starts_at, Meeting.place)
         .where(
-            Meeting.village_id == village_id,
+            Meeting.village_id == bindparam("village"),
             Meeting.status == MeetingStatus.SCHEDULED,
-            Meeting.starts_at > now,
+            Meeting.starts_at > bindparam("now", type_=UTCDateTime),
         )
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(1)
     )
 
 
+def next_meeting(village_id, now):
+    """(id, starts_at, place) of the village's next meeting not started yet, or None.
+
+    Kept briefly per app: every caller of a village asks for the same one.
+    """
+    found = _cached(
+        "ussd_meetings",
+        village_id,
+        lambda v: _next_meeting(village=v, now=now).first(),
+        MEETING_TTL,
+    )
+    if found is not None and found.starts_at <= now:  # started meanwhile: look again
+        current_app.extensions["ussd_meetings"].pop(village_id)
+        return next_meeting(village_id, now)
+    return found
+
+
+@prepared
+def _meeting():
+    return select(Meeting.id, Meeting.starts_at, Meeting.place).where(Meeting.id == bindparam("id"))
+
+
 def meeting(meeting_id):
-    """(starts_at, place) of a meeting, or None."""
-    return db.session.execute(
-        select(Meeting.starts_at, Meeting.place).where(Meeting.id == meeting_id)
-    ).first()
+    """(id, starts_at, place) of a meeting, or None."""
+    return _meeting(id=meeting_id).first()
+
+
+@prepared
+def _rsvp():
+    return select(MeetingRsvp.answer).where(
+        MeetingRsvp.meeting_id == bindparam("meeting"),
+        MeetingRsvp.caregiver_id == bindparam("caregiver"),
+    )
 
 
 def rsvp_of(meeting_id, caregiver_id):
     """The caregiver's answer for a meeting, or None."""
-    return db.session.scalar(
-        select(MeetingRsvp.answer).where(
-            MeetingRsvp.meeting_id == meeting_id, MeetingRsvp.caregiver_id == caregiver_id
-        )
-    )
+    return _rsvp(meeting=meeting_id, caregiver=caregiver_id).scalar()
 
 
 def save_rsvp(meeting_id, caregiver_id, answer):
@@ -216,11 +293,14 @@ def rsvp_counts(meeting_id):
     return dict(rows.all())
 
 
+@prepared
+def _settings():
+    return select(Caregiver.status, Caregiver.preferred_time).where(Caregiver.id == bindparam("id"))
+
+
 def caregiver_settings(caregiver_id):
     """(status, preferred time of day) of a caregiver."""
-    return db.session.execute(
-        select(Caregiver.status, Caregiver.preferred_time).where(Caregiver.id == caregiver_id)
-    ).first()
+    return _settings(id=caregiver_id).first()
 
 
 def set_lessons(caregiver_id, status, actor):

@@ -9,6 +9,7 @@ the same screen. `0` goes back (a page, then a screen), `00` home, `98` to the n
 """
 
 import logging
+from functools import lru_cache
 
 from blinker import Namespace
 from flask import current_app
@@ -39,7 +40,7 @@ screen_shown = signals.signal("ussd-screen-shown")  # tests record visited scree
 def respond(session_id, phone_number, text, *, now=None):
     """The reply ("CON ..." or "END ...") to one hop; never raises, never over 182 chars."""
     default = current_app.config["DEFAULT_LANGUAGE"]
-    phone = try_normalise(phone_number or "")
+    phone = normalised(phone_number or "")
     if phone is None:
         return _end(t(default, "error.phone"))
     keys = split_keys(text)
@@ -60,6 +61,12 @@ def respond(session_id, phone_number, text, *, now=None):
         return _end(t(lang, "error.retry"))
     _keep(redis, session_id, state, end)
     return reply
+
+
+@lru_cache(maxsize=8192)
+def normalised(phone_number):
+    """E.164 of the caller; parsed once per number, not on every hop of a session."""
+    return try_normalise(phone_number)
 
 
 def split_keys(text):
@@ -158,7 +165,7 @@ def _step(ctx, key):
         return None
     if key == BACK and not screen.zero_is_input:
         return _back(ctx)
-    pages, values = _layout(ctx, screen, frame)
+    pages, values = _pages(ctx, screen, frame)
     index = min(frame[1], len(pages) - 1)
     if key == MORE and index < len(pages) - 1:
         frame[1] = index + 1
@@ -188,6 +195,7 @@ def _back(ctx):
 
 def _apply(ctx, outcome):
     """Follow a screen's answer: a hint to show, or the next screen."""
+    ctx.pages.clear()  # the answer may have changed what screens show
     if isinstance(outcome, Stay):
         return outcome.hint
     stack = ctx.state.stack
@@ -210,6 +218,24 @@ def _nav(ctx, screen, depth):
     return " ".join(parts)
 
 
+def _pages(ctx, screen, frame):
+    """A screen's pages, laid out once per hop (a fixed menu once per process)."""
+    depth = len(ctx.state.stack)
+    if not (screen.body or screen.items):
+        return _fixed_layout(screen.name, ctx.state.lang, min(depth, 3))
+    memo = (screen.name, repr(frame[2]), depth)
+    if memo not in ctx.pages:
+        ctx.pages[memo] = _layout(ctx, screen, frame)
+    return ctx.pages[memo]
+
+
+@lru_cache(maxsize=1024)
+def _fixed_layout(name, lang, depth):
+    """Menus without dynamic text look the same for every caller of a language."""
+    state = store.State(phone="", role="guest", lang=lang, stack=[[name, 0, None]] * depth)
+    return _layout(Ctx(state, now=None, config=None), REGISTRY[name], state.stack[-1])
+
+
 def _layout(ctx, screen, frame):
     """The pages of a screen as it stands now, and the values behind its list items."""
     arg = frame[2]
@@ -222,25 +248,31 @@ def _layout(ctx, screen, frame):
     tail = [ctx.t(screen.prompt)] if screen.prompt else []
     tail += [f"{number} {ctx.t(o.label)}" for number, o in enumerate(screen.options, 1)]
     nav = _nav(ctx, screen, len(ctx.state.stack))
-    pages = paginate(
+    pages = _paginate(
         gsm_safe("\n".join(head)),
-        [gsm_safe(label) for label, _ in pairs],
+        tuple(gsm_safe(label) for label, _ in pairs),
         "\n".join(tail + [nav] if nav else tail),
         " ".join(part for part in (ctx.t("nav.more"), nav) if part),
-        PAGE_BUDGET,
-        numbered=screen.pick is not None,
+        screen.pick is not None,
     )
     return pages, [value for _, value in pairs]
+
+
+@lru_cache(maxsize=4096)
+def _paginate(head, items, last_footer, more_footer, numbered):
+    """Pages of a text many callers see alike (this week's lesson), split once."""
+    return paginate(head, items, last_footer, more_footer, PAGE_BUDGET, numbered=numbered)
 
 
 def _render(ctx, hint):
     """The reply for the top screen (with the hint above it) and whether it ends the session."""
     frame = ctx.state.stack[-1]
     screen = REGISTRY[frame[0]]
-    pages, _ = _layout(ctx, screen, frame)
+    pages, _ = _pages(ctx, screen, frame)
     frame[1] = min(frame[1], len(pages) - 1)
     text = pages[frame[1]].text
     if hint:
         text = ctx.t(hint) + "\n" + text
-    screen_shown.send(current_app._get_current_object(), screen=screen.name, page=frame[1])
+    if screen_shown.receivers:
+        screen_shown.send(current_app._get_current_object(), screen=screen.name, page=frame[1])
     return clamp(("END " if screen.end else "CON ") + text), screen.end

@@ -1,6 +1,6 @@
 """The registered caregiver's menu: lesson, meeting, children, language, SMS, callback."""
 
-from functools import partial
+from functools import lru_cache, partial
 
 from menus import data
 from menus.registry import REGISTRY, Go, Option, Screen, Stay
@@ -25,9 +25,8 @@ def parse_year(text, now):
 
 def open_lesson(ctx, arg):
     """Find the caregiver's current lesson once; its pages are rendered from the catalog."""
-    name, position = data.lesson_position(ctx.state.person)
+    name, position, youngest = data.lesson_facts(ctx.state.person, ctx.now)
     count = load_catalog().count(Track.CAREGIVER)
-    youngest = data.youngest_age(ctx.state.household, ctx.now)
     band = age_band(youngest) if youngest is not None else None
     first_name = name if len(name) <= NAME_WIDTH else name.split()[0][:NAME_WIDTH]
     return Go("lesson", arg=[min(position, count - 1), band, first_name])
@@ -41,19 +40,26 @@ def lesson_language(catalog, lang):
 def lesson_text(ctx, arg):
     """Title and text of the lesson, in the caller's language, for their child's age."""
     position, band, name = arg
-    catalog = load_catalog()
-    lang = lesson_language(catalog, ctx.state.lang)
-    lesson = catalog.lesson(Track.CAREGIVER, position, lang)
     where = data.place(ctx.state.village)
+    code = ctx.config["USSD_SERVICE_CODE"]
+    return _lesson_text(position, band, name, ctx.state.lang, where.name, where.province, code)
+
+
+@lru_cache(maxsize=4096)
+def _lesson_text(position, band, name, lang, village, province, code):
+    """Rendered once per process for each caller shape: the pages of a lesson repeat a lot."""
+    catalog = load_catalog()
+    lang = lesson_language(catalog, lang)
+    lesson = catalog.lesson(Track.CAREGIVER, position, lang)
     text = catalog.render(
         Track.CAREGIVER,
         position,
         lang,
         band=band,
-        village=where.name,
-        province=where.province,
+        village=village,
+        province=province,
         name=name,
-        ussd=ctx.config["USSD_SERVICE_CODE"],
+        ussd=code,
     )
     return f"{lesson.title}\n{text}"
 
@@ -72,13 +78,15 @@ def lesson_feedback(answer, ctx, arg):
 
 def open_meeting(ctx, arg):
     """The village's next meeting, fixed for this visit so the answer is about it."""
-    meeting_id = data.next_meeting_id(ctx.state.village, ctx.now)
-    return Go("meeting", arg=meeting_id) if meeting_id else Go("meeting.none")
+    row = data.next_meeting(ctx.state.village, ctx.now)
+    return Go("meeting", arg=row.id) if row else Go("meeting.none")
 
 
 def meeting_text(ctx, meeting_id):
     """When and where, in the village's time zone, and the caller's answer so far."""
-    row = data.meeting(meeting_id)
+    row = data.next_meeting(ctx.state.village, ctx.now)
+    if row is None or row.id != meeting_id:
+        row = data.meeting(meeting_id)
     if row is None:
         return ctx.t("meeting.none")
     when = data.local_time(row.starts_at, ctx.state.village, ctx.state.lang)

@@ -30,11 +30,10 @@ def household_items(ctx, arg):
 
 def meeting_text(ctx, arg):
     """The next meeting and how many said they will come or not."""
-    meeting_id = data.next_meeting_id(ctx.state.village, ctx.now)
-    row = data.meeting(meeting_id) if meeting_id else None
+    row = data.next_meeting(ctx.state.village, ctx.now)
     if row is None:
         return ctx.t("meeting.none")
-    counts = data.rsvp_counts(meeting_id)
+    counts = data.rsvp_counts(row.id)
     when = data.local_time(row.starts_at, ctx.state.village, ctx.state.lang)
     return ctx.t(
         "fac.meeting.rsvps",
