@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from service.models import Caregiver, Enrollment, Household, db
 from service.states import HouseholdStatus, PersonStatus
 from service.web.admin import periods
-from service.web.admin.queries import overview, series
+from service.web.admin.queries import overview, series, villages
 
 # Wednesday 11 March 2026, 12:00 WIB. The week began Monday 9 March 00:00 WIB (Sun 17:00 UTC);
 # the month began 1 March 00:00 WIB (28 Feb 17:00 UTC).
@@ -95,10 +95,13 @@ def test_sent_and_delivered_per_week_for_twelve_weeks(app, factory, dash):
     dash.message(village=village, sent_at=WEEK_START + SECOND, status="sent")
     dash.message(village=village, sent_at=WEEK_START - SECOND, status="failed")
     dash.message(village=village, sent_at=WEEK_START - timedelta(weeks=12))  # too old
+    for weeks_back in range(1, 12):  # exactly on each Monday 00:00 WIB: that week, not before
+        dash.message(village=village, sent_at=WEEK_START - timedelta(weeks=weeks_back))
     points = series.sent_and_delivered(NOW)
     assert len(points) == 12
-    assert points[-1].values == (2, 1) and points[-2].values == (1, 0)
-    assert sum(p.values[0] for p in points) == 3
+    assert points[-1].values == (2, 1) and points[-2].values == (2, 1)
+    assert [p.values[0] for p in points[:-2]] == [1] * 10
+    assert sum(p.values[0] for p in points) == 3 + 11
 
 
 def test_the_weekly_series_can_be_narrowed_to_a_village(app, factory, dash):
@@ -135,7 +138,7 @@ def test_enrollments_over_time_is_a_running_total(app, factory):
     assert [p.values[1] for p in points] == sorted(p.values[1] for p in points)
 
 
-def test_delivery_rate_by_village_puts_the_worst_first(app, factory, dash):
+def test_villages_by_delivery_rate_put_the_silent_then_the_worst_first(app, factory, dash):
     good, poor = factory.village("Baik"), factory.village("Buruk")
     factory.village("Sepi")
     for status in ("delivered", "delivered", "delivered", "failed"):
@@ -143,8 +146,12 @@ def test_delivery_rate_by_village_puts_the_worst_first(app, factory, dash):
     for status in ("delivered", "failed"):
         dash.message(village=poor, status=status, sent_at=NOW - timedelta(days=2))
     dash.message(village=poor, status="failed", sent_at=NOW - timedelta(days=40))  # too old
-    rates = series.delivery_by_village(NOW)
-    assert [(r.name, r.rate) for r in rates] == [("Buruk", 0.5), ("Baik", 0.75), ("Sepi", None)]
+    rates = villages.village_rows(NOW, sort="delivery")
+    assert [(r.name, r.delivery_rate) for r in rates] == [
+        ("Sepi", None),
+        ("Buruk", 0.5),
+        ("Baik", 0.75),
+    ]
 
 
 def test_the_overview_page_shows_the_numbers_and_three_svg_charts(admin_client, factory, dash):

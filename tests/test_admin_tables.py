@@ -171,3 +171,30 @@ def test_csv_cells_cannot_smuggle_spreadsheet_formulas(admin_client, dash):
     (row,) = csv_rows(admin_client.get("/admin/messages.csv"))
     assert row["body"].startswith("'=")
     assert row["to"] == "+6281300000001"  # a phone number keeps its plus
+
+
+def test_exports_stream_after_the_view_returns_as_under_gunicorn(
+    app, app_config, factory, dash, make_account
+):
+    """A second app object gets a fresh context (and session) per request, as in production."""
+    from service import create_app
+    from tests.fixtures.dashboard import sign_in
+
+    village = factory.village("Kanigoro")
+    factory.facilitator(village)
+    factory.household(village)
+    dash.message(village=village)
+    audit.record("cli", "village.add", "village", village.id)
+    db.session.commit()
+    make_account("ana")
+    client = create_app(app_config).test_client()
+    assert sign_in(client, "ana").status_code == 302
+    for path in (
+        "/admin/villages.csv",
+        "/admin/households.csv",
+        "/admin/messages.csv",
+        "/admin/content.csv",
+        "/admin/audit.csv",
+        "/admin/facilitators.csv",
+    ):
+        assert len(csv_rows(client.get(path))) >= 1, path

@@ -250,7 +250,8 @@ def sms_notice(status, processed, worker):
 def inbox(phone, limit=INBOX_SIZE):
     """SMS sent to this number (outbox rows), newest first."""
     query = select(OutboxMessage).where(OutboxMessage.to_phone == phone)
-    return db.session.scalars(query.order_by(OutboxMessage.id.desc()).limit(limit)).all()
+    newest_first = (OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    return db.session.scalars(query.order_by(*newest_first).limit(limit)).all()
 
 
 def sent_by(phone, limit=5):
@@ -276,18 +277,30 @@ def people_queries():
     """(role, phone column, select of phone, name, village) for each kind of person."""
     village_of_home = (Village, Village.id == Household.village_id)
     return (
-        ("facilitator", Facilitator.phone,
-         select(Facilitator.phone, Facilitator.name, Village.name)
-         .join(Village, Village.id == Facilitator.village_id).order_by(Facilitator.id)),
-        ("caregiver", Caregiver.phone,
-         select(Caregiver.phone, Caregiver.name, Village.name)
-         .join(Household, Household.id == Caregiver.household_id)
-         .join(*village_of_home).order_by(Caregiver.id)),
-        ("parent abroad", MigrantParent.phone,
-         select(MigrantParent.phone, MigrantParent.name, Village.name)
-         .join(Household, Household.id == MigrantParent.household_id)
-         .join(*village_of_home).order_by(MigrantParent.id)),
-    )  # fmt: skip
+        (
+            "facilitator",
+            Facilitator.phone,
+            select(Facilitator.phone, Facilitator.name, Village.name)
+            .join(Village, Village.id == Facilitator.village_id)
+            .order_by(Facilitator.id),
+        ),
+        (
+            "caregiver",
+            Caregiver.phone,
+            select(Caregiver.phone, Caregiver.name, Village.name)
+            .join(Household, Household.id == Caregiver.household_id)
+            .join(*village_of_home)
+            .order_by(Caregiver.id),
+        ),
+        (
+            "parent abroad",
+            MigrantParent.phone,
+            select(MigrantParent.phone, MigrantParent.name, Village.name)
+            .join(Household, Household.id == MigrantParent.household_id)
+            .join(*village_of_home)
+            .order_by(MigrantParent.id),
+        ),
+    )
 
 
 def demo_people(per_group=12):

@@ -153,35 +153,39 @@ def rate_colour(rate):
 
 def rate_bars(chart_id, title, rows):
     """One horizontal bar per row of (label, rate or None, note), 0-100%."""
-    row_height, label_width = 26, 150
-    height = TOP + row_height * max(len(rows), 1) + 10
-    span = WIDTH - LEFT - RIGHT - label_width - 60
-    x0 = LEFT + label_width
-    body = [_text(x0 + span * tick, TOP - 8, f"{tick:.0%}") for tick in (0, 0.5, 1)]
+    row_height, label_width, size = 34, 150, 13
+    height = TOP + row_height * max(len(rows), 1) + 6
+    x0 = 12 + label_width
+    span = WIDTH - x0 - 56
+    body = [_text(x0 + span * tick, TOP - 10, f"{tick:.0%}", size=size) for tick in (0, 0.5, 1)]
     body += [
         f'<line x1="{x0 + span * t:.1f}" x2="{x0 + span * t:.1f}" y1="{TOP - 4}" '
-        f'y2="{height - 8}" stroke="{GRID}"/>'
+        f'y2="{height - 4}" stroke="{GRID}"/>'
         for t in (0, 0.5, 1)
     ]
     for i, (label, rate, note) in enumerate(rows):
-        y = TOP + row_height * i
-        body.append(_text(x0 - 8, y + 16, _short(label), anchor="end", fill=INK))
-        if rate is None:
-            body.append(_text(x0 + 4, y + 16, "no SMS sent", anchor="start"))
-            continue
-        width = max(span * rate, 1.5)
-        body.append(
-            f'<rect x="{x0}" y="{y + 5}" width="{width:.1f}" height="15" rx="2" '
-            f'fill="{rate_colour(rate)}"><title>{escape(label)}: {rate:.0%} ({escape(note)})'
-            f"</title></rect>"
-        )
-        body.append(_text(x0 + width + 6, y + 16, f"{rate:.0%}", anchor="start", fill=INK))
+        body += _rate_row(TOP + row_height * i, x0, span, label, rate, note, size)
     if not rows:
-        body.append(_text(WIDTH / 2, TOP + 16, "no villages yet"))
+        body.append(_text(WIDTH / 2, TOP + 18, "no villages yet", size=size))
     described = "; ".join(
         f"{label}: {'no SMS' if rate is None else f'{rate:.0%}'}" for label, rate, _ in rows
     )
     return _frame(chart_id, title, described, body, height=height)
+
+
+def _rate_row(y, x0, span, label, rate, note, size):
+    """A village's name, its bar and its percentage."""
+    parts = [_text(x0 - 10, y + 21, _short(label), anchor="end", fill=INK, size=size)]
+    if rate is None:
+        return parts + [_text(x0 + 6, y + 21, "no SMS sent", anchor="start", size=size)]
+    width = max(span * rate, 1.5)
+    parts.append(
+        f'<rect x="{x0}" y="{y + 6}" width="{width:.1f}" height="20" rx="3" '
+        f'fill="{rate_colour(rate)}"><title>{escape(label)}: {rate:.0%} ({escape(note)})'
+        f"</title></rect>"
+    )
+    parts.append(_text(x0 + width + 6, y + 21, f"{rate:.0%}", anchor="start", fill=INK, size=size))
+    return parts
 
 
 def _short(label, limit=22):

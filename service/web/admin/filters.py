@@ -30,8 +30,8 @@ def short_day(moment):
 
 
 def money(amount):
-    """1,250.50 with two decimals."""
-    return f"{amount:,.2f}"
+    """56,750 for whole amounts (rupiah has no cents in practice), else 1,250.50."""
+    return f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
 
 
 def init_app(app):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from messages.gsm import segment_info
-from messages.lessons import load_catalog
+from messages.lessons import TRACKS, load_catalog
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,8 @@ def lesson_rows(track=None, language=None):
     """Every lesson by track then language then position, optionally narrowed."""
     catalog = load_catalog()
     rows = []
-    for (each_track, each_language), lessons in sorted(catalog.tracks.items()):
+    ordered = sorted(catalog.tracks.items(), key=lambda item: (_track_order(item[0][0]), item[0]))
+    for (each_track, each_language), lessons in ordered:
         if track and each_track != track or language and each_language != language:
             continue
         rows += [_row(lesson) for lesson in lessons]
@@ -55,10 +56,15 @@ def _row(lesson):
     )
 
 
+def _track_order(track):
+    """Tracks in the programme's order (caregivers first), unknown ones last."""
+    return (TRACKS.index(track) if track in TRACKS else len(TRACKS), track)
+
+
 def tracks_and_languages():
-    """The (track, language) pairs the catalog holds, for the filter menus."""
-    keys = sorted(load_catalog().tracks)
-    return sorted({t for t, _ in keys}), sorted({lang for _, lang in keys})
+    """The tracks and languages the catalog holds, for the filter menus."""
+    keys = load_catalog().tracks
+    return sorted({t for t, _ in keys}, key=_track_order), sorted({lang for _, lang in keys})
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,15 @@
 """Week-by-week series for the charts, each one SQL statement of conditional sums."""
 
 from dataclasses import dataclass
-from datetime import timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Integer, case, cast, func, literal, select
 
-from service.models import Enrollment, OutboxMessage, Village, db, utcnow
+from service.models import Enrollment, OutboxMessage, UTCDateTime, db, utcnow
 from service.states import MessageStatus
 from service.web.admin.periods import week_starts
 
 RATE_WINDOW_DAYS = 28
+WEEK_SECONDS = 7 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -20,69 +20,50 @@ class WeekPoint:
     values: tuple
 
 
-def _in_week(column, start, *extra):
-    """1 when `column` falls in the week starting at `start` (and `extra` holds), else 0."""
-    end = start + timedelta(weeks=1)
-    return func.coalesce(
-        func.sum(case((and_(column >= start, column < end, *extra), 1), else_=0)), 0
-    )
+def week_number(column, start):
+    """SQL for whole weeks from `start` to `column` (0 in the first week), per dialect."""
+    if db.session.get_bind().dialect.name == "sqlite":  # whole seconds: no float rounding
+        seconds = cast(func.strftime("%s", column), Integer) - int(start.timestamp())
+        return cast(seconds // WEEK_SECONDS, Integer)
+    since = literal(start, UTCDateTime)
+    return cast(func.floor(func.extract("epoch", column - since) / WEEK_SECONDS), Integer)
+
+
+def _weekly(starts, *columns, where=(), timestamp):
+    """{week index: (counts...)} for rows whose `timestamp` falls in one of the weeks."""
+    week = week_number(timestamp, starts[0]).label("week")
+    query = select(week, *columns).where(timestamp >= starts[0], *where).group_by(week)
+    return {row[0]: tuple(row[1:]) for row in db.session.execute(query)}
 
 
 def sent_and_delivered(now=None, weeks=12, village_id=None):
     """SMS sent per week and how many of them were delivered, for the last `weeks` weeks."""
     starts = week_starts(now or utcnow(), weeks)
-    delivered = OutboxMessage.status == MessageStatus.DELIVERED
-    columns = []
-    for start in starts:
-        columns += [
-            _in_week(OutboxMessage.sent_at, start),
-            _in_week(OutboxMessage.sent_at, start, delivered),
-        ]
-    query = select(*columns).where(OutboxMessage.sent_at >= starts[0])
-    if village_id is not None:
-        query = query.where(OutboxMessage.village_id == village_id)
-    row = db.session.execute(query).one()
-    return [WeekPoint(start, (row[2 * i], row[2 * i + 1])) for i, start in enumerate(starts)]
+    delivered = func.sum(case((OutboxMessage.status == MessageStatus.DELIVERED, 1), else_=0))
+    where = [] if village_id is None else [OutboxMessage.village_id == village_id]
+    counts = _weekly(
+        starts,
+        func.count(OutboxMessage.id),
+        delivered,
+        where=where,
+        timestamp=OutboxMessage.sent_at,
+    )
+    return [WeekPoint(start, counts.get(i, (0, 0))) for i, start in enumerate(starts)]
 
 
 def enrollments_over_time(now=None, weeks=12):
     """New enrollments per week and the running total at each week's end."""
     starts = week_starts(now or utcnow(), weeks)
-    before = select(func.count(Enrollment.id)).where(Enrollment.created_at < starts[0])
-    columns = [_in_week(Enrollment.created_at, start) for start in starts]
-    row = db.session.execute(select(before.scalar_subquery(), *columns)).one()
-    running, points = row[0], []
-    for start, new in zip(starts, row[1:], strict=True):
+    running = db.session.scalar(
+        select(func.count(Enrollment.id)).where(Enrollment.created_at < starts[0])
+    )
+    counts = _weekly(starts, func.count(Enrollment.id), timestamp=Enrollment.created_at)
+    points = []
+    for i, start in enumerate(starts):
+        new = counts.get(i, (0,))[0]
         running += new
         points.append(WeekPoint(start, (new, running)))
     return points
-
-
-@dataclass(frozen=True)
-class VillageRate:
-    """Delivery of one village's SMS over the rate window."""
-
-    village_id: int
-    name: str
-    sent: int
-    delivered: int
-
-    @property
-    def rate(self):
-        return self.delivered / self.sent if self.sent else None
-
-
-def delivery_by_village(now=None, days=RATE_WINDOW_DAYS):
-    """Every village's sent and delivered SMS over the last `days` days, worst rate first."""
-    now = now or utcnow()
-    counts = rate_counts(now - timedelta(days=days), now).subquery()
-    rows = db.session.execute(
-        select(Village.id, Village.name, counts.c.sent, counts.c.delivered)
-        .outerjoin(counts, counts.c.village_id == Village.id)
-        .order_by(Village.name)
-    )
-    found = [VillageRate(vid, name, sent or 0, done or 0) for vid, name, sent, done in rows]
-    return sorted(found, key=lambda v: (v.rate is None, v.rate or 0, v.name))
 
 
 def rate_counts(since, until):

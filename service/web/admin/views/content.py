@@ -66,5 +66,5 @@ def content_csv():
             r.text,
         ]
         for r in content.lesson_rows(*_narrowing())
-    )
+    )  # the catalog is files, not the database: safe to read before streaming
     return csv_response("content.csv", header, rows)

@@ -7,7 +7,9 @@ from service.web.admin import charts
 from service.web.admin.blueprint import bp
 from service.web.admin.filters import short_day
 from service.web.admin.queries import overview as numbers
-from service.web.admin.queries import series
+from service.web.admin.queries import series, villages
+
+GLANCE_ROWS = 8  # villages listed next to the rate chart, lowest delivery first
 
 
 def weekly_chart(points, chart_id="sent-delivered", title="SMS sent and delivered per week"):
@@ -22,9 +24,10 @@ def enrollment_chart(points):
     return charts.area_line("enrollments", "Enrollments over time", labels, totals)
 
 
-def village_rate_chart(rates):
-    rows = [(v.name, v.rate, f"{v.delivered} of {v.sent}") for v in rates]
-    return charts.rate_bars("village-rates", "Delivery rate by village, last 28 days", rows)
+def village_rate_chart(rows):
+    """Bars of each village's delivery rate, in the order given (worst first)."""
+    bars = [(r.name, r.delivery_rate, f"{r.delivered} of {r.sent}") for r in rows]
+    return charts.rate_bars("village-rates", "Delivery rate by village, last 28 days", bars)
 
 
 @bp.get("/")
@@ -32,7 +35,7 @@ def overview():
     """What an officer sees first."""
     now = utcnow()
     weekly, enrolled = series.sent_and_delivered(now), series.enrollments_over_time(now)
-    rates = series.delivery_by_village(now)
+    rates = villages.village_rows(now, sort="delivery")  # no SMS first, then the worst rate
     return render_template(
         "admin/overview.html",
         active="overview",
@@ -43,4 +46,5 @@ def overview():
         weekly_svg=weekly_chart(weekly),
         enrolled_svg=enrollment_chart(enrolled),
         rates_svg=village_rate_chart(rates),
+        glance=rates[:GLANCE_ROWS],
     )

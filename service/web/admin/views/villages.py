@@ -20,11 +20,11 @@ COLUMNS = (
     ("name", "Village"),
     ("district", "District"),
     ("households", "Households"),
-    ("caregivers", "Active caregivers"),
-    ("delivery", "Delivery rate (28 days)"),
+    ("caregivers", "Caregivers"),
+    ("delivery", "Delivery"),
     ("last_meeting", "Last meeting"),
-    ("attendance", "Attendance (last meeting)"),
-    ("callbacks", "Open callback requests"),
+    ("attendance", "Attendance"),
+    ("callbacks", "Call-backs"),
 )
 
 
