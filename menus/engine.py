@@ -17,7 +17,7 @@ from redis import RedisError
 
 import menus.screens  # noqa: F401 - registers every screen
 from menus import data, store
-from menus.context import Ctx
+from menus.context import ROOTS, Ctx
 from menus.paging import paginate
 from menus.registry import REGISTRY, Go, Stay
 from menus.text import MAX_REPLY, gsm_safe, t
@@ -124,7 +124,7 @@ def _keep(redis, session_id, state, end):
 def _fresh(phone):
     """A new session's state: who is calling, on their main screen."""
     caller = data.identify(phone, current_app.config["DEFAULT_LANGUAGE"])
-    state = store.State(
+    return store.State(
         phone=phone,
         role=caller.role,
         lang=caller.lang,
@@ -132,12 +132,21 @@ def _fresh(phone):
         village=caller.village,
         household=caller.household,
     )
-    return state
+
+
+def _usable(state, phone, keys):
+    """A stored state is reused only for its own path, with screens this release knows."""
+    return (
+        state is not None
+        and state.follows(phone, keys)
+        and state.role in ROOTS
+        and all(frame[0] in REGISTRY for frame in state.stack)
+    )
 
 
 def _advance(state, phone, keys, now):
     """Apply the keys this hop adds (replaying the path when the state is lost); render."""
-    if state is None or not state.follows(phone, keys):
+    if not _usable(state, phone, keys):
         state = _fresh(phone)
     ctx = Ctx(state, now=now, config=current_app.config)
     if not state.stack:

@@ -209,6 +209,15 @@ def test_a_state_for_another_path_is_replaced_by_a_replay(ussd, household):
     assert session.screen == "settings"
 
 
+def test_a_state_naming_a_screen_no_longer_declared_is_replayed(ussd, household):
+    session = ussd.dial(PHONE)
+    session.press("3")
+    name = key(USSD_SESSION, session_id=session.session_id)
+    get_redis().set(name, stored_state(session).replace(b'"children"', b'"old.screen"'))
+    session.press("1")
+    assert session.screen == "children.year"
+
+
 def test_session_state_is_small_and_expires(ussd, app, household):
     session = ussd.dial("+6281399900001")
     session.press("1", "Siti Aminah binti Abdullah", "1", "1")
