@@ -22,7 +22,7 @@ from menus.paging import paginate
 from menus.registry import REGISTRY, Go, Stay
 from menus.text import MAX_REPLY, gsm_safe, t
 from service.models import db, utcnow
-from service.phones import try_normalise
+from service.phones import mask, try_normalise
 
 log = logging.getLogger("asuh.ussd")
 
@@ -50,12 +50,12 @@ def respond(session_id, phone_number, text, *, now=None):
     try:
         state = store.load(redis, session_id) if session_id else None
     except RedisError:
-        log.warning("ussd: Redis unavailable; asking %s to try again", phone)
+        log.warning("ussd: Redis unavailable; asking %s to try again", mask(phone))
         return _end(t(_language_of(phone, default), "error.retry"))
     try:
         state, reply, end = _advance(state, phone, keys, now or utcnow())
     except Exception:
-        log.exception("ussd: hop failed (session %s, text %r)", session_id, text[:200])
+        log.exception("ussd: hop failed (session %s, text %r)", session_id, (text or "")[:200])
         db.session.rollback()
         lang = state.lang if state is not None else _language_of(phone, default)
         return _end(t(lang, "error.retry"))
