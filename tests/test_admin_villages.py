@@ -93,3 +93,10 @@ def test_the_villages_csv_matches_the_table(admin_client, factory, dash):
     assert row["village"] == "Kanigoro" and row["households"] == "4"
     assert row["delivery_rate"] == "0.7500" and row["open_callback_requests"] == "1"
     assert row["attended_last_meeting"] == "2"
+
+
+def test_one_village_row_equals_its_line_in_the_whole_table(app, factory, dash):
+    busy_village(factory, dash, "Anyar", 2, delivered=1, failed=1, attended=1, callbacks=1)
+    bumi = busy_village(factory, dash, "Bumi", 3, delivered=2, failed=0, attended=2, callbacks=2)
+    (alone,) = villages.village_rows(village_id=bumi.id)
+    assert alone == next(row for row in villages.village_rows() if row.id == bumi.id)

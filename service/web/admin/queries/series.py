@@ -66,7 +66,7 @@ def enrollments_over_time(now=None, weeks=12):
     return points
 
 
-def rate_counts(since, until):
+def rate_counts(since, until, village_id=None):
     """A grouped select of (village_id, sent, delivered) for SMS sent in [since, until)."""
     delivered = case((OutboxMessage.status == MessageStatus.DELIVERED, 1), else_=0)
     return (
@@ -76,5 +76,6 @@ def rate_counts(since, until):
             func.sum(delivered).label("delivered"),
         )
         .where(OutboxMessage.sent_at >= since, OutboxMessage.sent_at < until)
+        .where(*([] if village_id is None else [OutboxMessage.village_id == village_id]))
         .group_by(OutboxMessage.village_id)
     )

@@ -66,11 +66,20 @@ def _grouped(column, *conditions, join=None):
     return query.where(*conditions).group_by(Household.village_id).subquery()
 
 
-def _last_meetings(now):
+def _only(column, village_id):
+    """A condition narrowing an aggregate to one village (or none, for every village)."""
+    return [] if village_id is None else [column == village_id]
+
+
+def _last_meetings(now, village_id=None):
     """Each village's latest meeting held by `now`, with the households that came."""
     latest = (
         select(Meeting.village_id, func.max(Meeting.starts_at).label("at"))
-        .where(Meeting.status == MeetingStatus.SCHEDULED, Meeting.starts_at <= now)
+        .where(
+            Meeting.status == MeetingStatus.SCHEDULED,
+            Meeting.starts_at <= now,
+            *_only(Meeting.village_id, village_id),
+        )
         .group_by(Meeting.village_id)
         .subquery()
     )
@@ -91,10 +100,13 @@ def _last_meetings(now):
     )
 
 
-def _open_callbacks():
+def _open_callbacks(village_id=None):
     return (
         select(CallbackRequest.village_id, func.count(CallbackRequest.id).label("n"))
-        .where(CallbackRequest.status == CallbackStatus.OPEN)
+        .where(
+            CallbackRequest.status == CallbackStatus.OPEN,
+            *_only(CallbackRequest.village_id, village_id),
+        )
         .group_by(CallbackRequest.village_id)
         .subquery()
     )
@@ -103,16 +115,17 @@ def _open_callbacks():
 def village_rows(now=None, sort="name", descending=False, village_id=None):
     """Every village (or one) with its aggregates, in one SQL statement; sorted as asked."""
     now = now or utcnow()
-    active = Household.status == HouseholdStatus.ACTIVE
-    homes = _grouped(Household.id, active)
+    active = [Household.status == HouseholdStatus.ACTIVE, *_only(Household.village_id, village_id)]
+    homes = _grouped(Household.id, *active)
     carers = _grouped(
         Caregiver.id,
-        active,
+        *active,
         Caregiver.status == PersonStatus.ACTIVE,
         join=(Caregiver, Caregiver.household_id == Household.id),
     )
-    rates = rate_counts(now - timedelta(days=RATE_WINDOW_DAYS), now).subquery()
-    meetings, callbacks = _last_meetings(now), _open_callbacks()
+    since = now - timedelta(days=RATE_WINDOW_DAYS)
+    rates = rate_counts(since, now, village_id).subquery()
+    meetings, callbacks = _last_meetings(now, village_id), _open_callbacks(village_id)
     query = (
         select(
             Village.id,
