@@ -6,13 +6,13 @@ right after, so a worker killed mid-batch can only ever repeat the one request i
 
 import re
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select, update
 
-from service.models import OutboxMessage, db, utcnow
-from service.outbox import is_opted_out
+from service.models import OptOut, OutboxMessage, db, utcnow
 from service.redis_client import get_redis
 from service.states import MessageStatus
 from workers import outcomes
@@ -53,10 +53,16 @@ def send_messages(ids, now=None):
     rows = _claim(ids, now)
     if not rows:
         return 0
+    with _rows_stay_loaded():
+        return _send_groups(_group_by_body(rows, now))
+
+
+def _send_groups(groups):
+    """One rate-capped request per body and 500 recipients; returns the requests made."""
     limiter = RateLimiter(get_redis(), current_app.config["SMS_MAX_PER_SECOND"])
     gateway = get_gateway()
     requests_made = 0
-    for body, group in _group_by_body(rows, now).items():
+    for body, group in groups.items():
         for start in range(0, len(group), RECIPIENTS_PER_REQUEST):
             chunk = group[start : start + RECIPIENTS_PER_REQUEST]
             limiter.take(len(chunk))
@@ -64,6 +70,18 @@ def send_messages(ids, now=None):
             requests_made += 1
     db.session.commit()
     return requests_made
+
+
+@contextmanager
+def _rows_stay_loaded():
+    """Keep claimed rows in memory across the per-request commits instead of re-reading each
+    one: only this job changes them while it holds the claim."""
+    session = db.session()
+    expiring, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = expiring
 
 
 def _sendable(now):
@@ -99,8 +117,9 @@ def _claim(ids, now):
 def _group_by_body(rows, now):
     """Identical bodies together; rows to numbers that said STOP are cancelled, not sent."""
     groups = defaultdict(list)
+    stopped = _opted_out({row.to_phone for row in rows if row.respect_opt_out})
     for row in rows:
-        if row.respect_opt_out and is_opted_out(row.to_phone):
+        if row.respect_opt_out and row.to_phone in stopped:
             row.status, row.failure_reason, row.claimed_until = (
                 MessageStatus.CANCELLED,
                 "opted out",
@@ -110,6 +129,13 @@ def _group_by_body(rows, now):
         groups[row.body].append(row)
     db.session.commit()
     return groups
+
+
+def _opted_out(phones):
+    """The numbers among `phones` that said STOP: one query for the whole claimed set."""
+    if not phones:
+        return set()
+    return set(db.session.scalars(select(OptOut.phone).where(OptOut.phone.in_(list(phones)))))
 
 
 def _send_chunk(gateway, body, rows):
