@@ -11,8 +11,9 @@ from service.enrollments import enroll
 from service.models import Child, Enrollment, OutboxMessage, db
 from service.states import EnrollmentState, PersonStatus, Track
 from tests.fixtures.schedule import at, local_text
-from workers.dispatch import age_in_years, dispatch_lessons, youngest_band
+from workers.dispatch import dispatch_lessons
 from workers.queues import SCHEDULE, enqueue
+from workers.recipients import age_in_years, youngest_band
 
 JKT = "Asia/Jakarta"
 MONDAY_0830 = at(JKT, "2031-03-03 08:30")

@@ -1,0 +1,191 @@
+"""Who is due a lesson: one query per track joining the enrollment to its person, household,
+village and opt-out, and the age band of the child the lesson is about."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import literal, null, select, true
+
+from messages.lessons import age_band
+from service.models import (
+    Caregiver,
+    Child,
+    Enrollment,
+    Facilitator,
+    Household,
+    MigrantParent,
+    OptOut,
+    Village,
+    db,
+)
+from service.states import EnrollmentState, HouseholdStatus, PersonStatus, Track
+from workers.fanout import dialect_name
+
+UNKNOWN_BIRTH_MONTH = 7  # mid-year: the least biased guess for "born in 2016"
+ADULT_YEARS = 18
+DEFAULT_TIME_OF_DAY = {Track.ADOLESCENT: "evening", Track.FACILITATOR: "morning"}
+
+
+@dataclass(frozen=True)
+class Due:
+    """A due enrollment with everything needed to decide and render its lesson."""
+
+    enrollment_id: int
+    position: int
+    last_sent_at: datetime | None
+    name: str | None
+    phone: str | None
+    language: str
+    time_of_day: str | None
+    person_ok: bool
+    household_id: int | None
+    household_ok: bool
+    child_id: int | None
+    village_id: int
+    village: str
+    province: str
+    zone: str
+    village_per_week: int | None
+    opted_out: bool
+
+
+def select_due(track, now, limit):
+    """Active enrollments of a track due at `now`, oldest first, with their recipient."""
+    person, joins, columns = SOURCES[Track(track)]()
+    query = select(
+        Enrollment.id,
+        Enrollment.position,
+        Enrollment.last_sent_at,
+        *columns,
+        Village.id,
+        Village.name,
+        Village.province,
+        Village.timezone,
+        Village.lessons_per_week,
+        OptOut.id.is_not(None),
+    ).select_from(Enrollment)
+    for target, condition in joins:
+        query = query.join(target, condition)
+    query = query.outerjoin(OptOut, OptOut.phone == person.phone).where(
+        Enrollment.track == str(track),
+        Enrollment.state == EnrollmentState.ACTIVE,
+        Enrollment.next_due_at <= now,
+    )
+    query = query.order_by(Enrollment.next_due_at, Enrollment.id).limit(limit)
+    if dialect_name() == "postgresql":  # two ticks at once share the work instead of waiting
+        query = query.with_for_update(skip_locked=True, of=Enrollment)
+    return [Due(*row) for row in db.session.execute(query)]
+
+
+def _caregiver_source():
+    columns = (
+        Caregiver.name,
+        Caregiver.phone,
+        Caregiver.language,
+        Caregiver.preferred_time,
+        Caregiver.status == PersonStatus.ACTIVE,
+        Household.id,
+        Household.status == HouseholdStatus.ACTIVE,
+        null(),
+    )
+    joins = (
+        (Caregiver, Caregiver.id == Enrollment.caregiver_id),
+        (Household, Household.id == Caregiver.household_id),
+        (Village, Village.id == Household.village_id),
+    )
+    return Caregiver, joins, columns
+
+
+def _migrant_source():
+    columns = (
+        MigrantParent.name,
+        MigrantParent.phone,
+        MigrantParent.language,
+        MigrantParent.preferred_time,
+        MigrantParent.status == PersonStatus.ACTIVE,
+        Household.id,
+        Household.status == HouseholdStatus.ACTIVE,
+        null(),
+    )
+    joins = (
+        (MigrantParent, MigrantParent.id == Enrollment.migrant_parent_id),
+        (Household, Household.id == MigrantParent.household_id),
+        (Village, Village.id == Household.village_id),
+    )
+    return MigrantParent, joins, columns
+
+
+def _adolescent_source():
+    columns = (
+        Child.name,
+        Child.phone,
+        Village.language,  # a child has no language of their own yet: the village's
+        literal(DEFAULT_TIME_OF_DAY[Track.ADOLESCENT]),
+        Child.phone.is_not(None),
+        Household.id,
+        Household.status == HouseholdStatus.ACTIVE,
+        Child.id,
+    )
+    joins = (
+        (Child, Child.id == Enrollment.child_id),
+        (Household, Household.id == Child.household_id),
+        (Village, Village.id == Household.village_id),
+    )
+    return Child, joins, columns
+
+
+def _facilitator_source():
+    columns = (
+        Facilitator.name,
+        Facilitator.phone,
+        Facilitator.language,
+        literal(DEFAULT_TIME_OF_DAY[Track.FACILITATOR]),
+        Facilitator.active,
+        null(),
+        true(),
+        null(),
+    )
+    joins = (
+        (Facilitator, Facilitator.id == Enrollment.facilitator_id),
+        (Village, Village.id == Facilitator.village_id),
+    )
+    return Facilitator, joins, columns
+
+
+SOURCES = {
+    Track.CAREGIVER: _caregiver_source,
+    Track.MIGRANT: _migrant_source,
+    Track.ADOLESCENT: _adolescent_source,
+    Track.FACILITATOR: _facilitator_source,
+}
+
+
+# ---------------------------------------------------------------- age bands
+
+
+def age_in_years(birth_year, birth_month, today):
+    """Whole years of age on `today`; negative for a child not born yet."""
+    months = (today.year - birth_year) * 12 + today.month - (birth_month or UNKNOWN_BIRTH_MONTH)
+    return months // 12
+
+
+def youngest_band(births, today):
+    """The age band of the youngest child under 18 among (year, month) births, or None."""
+    ages = [age_in_years(year, month, today) for year, month in births]
+    minors = [age for age in ages if 0 <= age < ADULT_YEARS]
+    return age_band(min(minors)) if minors else None
+
+
+def bands(track, due, now):
+    """{household_id or child_id: band}: the household's youngest child, or the teen's own age."""
+    if track == Track.FACILITATOR:
+        return {}
+    by_child = track == Track.ADOLESCENT
+    column = Child.id if by_child else Child.household_id
+    wanted = {item.child_id if by_child else item.household_id for item in due} - {None}
+    births = {}
+    for owner, year, month in db.session.execute(
+        select(column, Child.birth_year, Child.birth_month).where(column.in_(wanted))
+    ):
+        births.setdefault(owner, []).append((year, month))
+    return {owner: youngest_band(found, now.date()) for owner, found in births.items()}
