@@ -1,0 +1,269 @@
+"""Due lessons dispatched and sent per second, next to a naive loop of one SDK call per message.
+
+Run: .venv/bin/python bench/dispatch.py [--n 20000] [--scenario shared|personal|both]
+
+Starts its own redis-server on a free port, a fresh SQLite database (or the PostgreSQL
+database in BENCH_DATABASE_URL, which it empties), the fake Africa's Talking server as a
+separate process, and `asuh seed-demo --households N` (N due caregivers, plus the demo
+villages, facilitators and migrant parents). Then, for each scenario, in the same run:
+
+- pipeline: one scheduling tick (workers.dispatch.tick, in this process, as of a morning
+  instant when every caregiver's window is open) writes the outbox rows and queues send jobs;
+  one `asuh worker` process (started beforehand, idle) claims them, groups identical bodies
+  into bulk requests of up to 500 recipients and sends them through the official SDK to the
+  fake server. The clock stops when the fake server has received every row.
+- naive: the very same (phone, body) pairs, one `SMSService.send` call per message, in a
+  plain loop, to the same fake server.
+
+Scenarios: `shared` starts caregivers at lesson 2, whose text has no {name}: bodies repeat
+(one per age band and language) and batch. `personal` starts them at lesson 1, which greets
+each caregiver by name: every body differs, so identical-body batching cannot help.
+The gateway rate cap (SMS_MAX_PER_SECOND) is raised so the pipeline, not the cap, is measured.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BIN = Path(sys.executable).parent
+RATE_CAP = 1_000_000
+STARTING_POSITION = {"shared": 1, "personal": 0}
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until(check, what, timeout=600.0, interval=0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(interval)
+    sys.exit(f"bench: {what} did not happen within {timeout:.0f} s")
+
+
+def start_redis(port):
+    import redis
+
+    server = shutil.which("redis-server") or sys.exit("bench: redis-server is not installed")
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port)
+
+    def answers():
+        try:
+            return client.ping()
+        except redis.RedisError:
+            return False
+
+    wait_until(answers, "redis-server", timeout=10)
+    return process
+
+
+class FakeGateway:
+    """tests/fake_at.py as its own process, driven over its HTTP control endpoints."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.fake_at", "--port", str(self.port)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until(self._answers, "the fake gateway", timeout=10)
+
+    def _answers(self):
+        try:
+            return self.stats() is not None
+        except OSError:
+            return False
+
+    def stats(self):
+        with urllib.request.urlopen(self.url + "/_stats", timeout=10) as response:
+            return json.loads(response.read())
+
+    def reset(self):
+        request = urllib.request.Request(self.url + "/_reset", method="POST", data=b"")
+        urllib.request.urlopen(request, timeout=10).close()
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait()
+
+
+def environment(database_url, redis_url, at_url):
+    """What this process and the worker process are configured with."""
+    return {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SMS_GATEWAY": "africastalking",
+        "AT_BASE_URL": at_url,
+        "AT_USERNAME": "bench",
+        "AT_API_KEY": "bench-key",
+        "SMS_MAX_PER_SECOND": str(RATE_CAP),
+    }
+
+
+def fresh_database(workdir):
+    """BENCH_DATABASE_URL emptied, or a new SQLite file."""
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{workdir / 'bench.db'}"
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+def asuh(env, *args):
+    subprocess.run([str(BIN / "asuh"), *args], env=env, cwd=ROOT, check=True)
+
+
+def morning():
+    """Tomorrow 01:30 UTC: 08:30 WIB, 09:30 WITA, after every seeded enrollment fell due."""
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    return tomorrow.replace(hour=1, minute=30, second=0, microsecond=0)
+
+
+def reset_schedule(position):
+    """Every enrollment due again from `position`, and an empty outbox."""
+    from service.models import Enrollment, OutboxMessage, db, utcnow
+    from service.states import EnrollmentState, Track
+
+    db.session.execute(OutboxMessage.__table__.delete())
+    db.session.execute(
+        Enrollment.__table__.update().values(
+            position=0, next_due_at=utcnow(), last_sent_at=None, state=EnrollmentState.ACTIVE
+        )
+    )
+    db.session.execute(
+        Enrollment.__table__.update()
+        .where(Enrollment.track == str(Track.CAREGIVER))
+        .values(position=position)
+    )
+    db.session.commit()
+
+
+def run_pipeline(gateway, now):
+    """One tick here, sending by the worker process; seconds until the gateway has every row."""
+    from service.models import OutboxMessage, db
+    from workers.dispatch import tick
+
+    gateway.reset()
+    started = time.perf_counter()
+    tick(now)
+    ticked = time.perf_counter()
+    total = db.session.query(OutboxMessage).count()
+    wait_until(lambda: gateway.stats()["messages"] >= total, "every message reaching the fake")
+    return total, ticked - started, time.perf_counter() - started, gateway.stats()["requests"]
+
+
+def run_naive(gateway):
+    """The same messages, one SDK call each, in a loop: what a simple script would do."""
+    from africastalking.SMS import SMSService
+    from sqlalchemy import select
+
+    from service.models import OutboxMessage, db
+
+    pairs = db.session.execute(
+        select(OutboxMessage.to_phone, OutboxMessage.body).order_by(OutboxMessage.id)
+    ).all()
+    sms = SMSService("bench", "bench-key")
+    sms._baseUrl = gateway.url + "/version1"
+    gateway.reset()
+    started = time.perf_counter()
+    for phone, body in pairs:
+        sms.send(body, [phone])
+    elapsed = time.perf_counter() - started
+    assert gateway.stats()["messages"] == len(pairs)
+    return len(pairs), elapsed
+
+
+def distinct_bodies():
+    from sqlalchemy import func, select
+
+    from service.models import OutboxMessage, db
+
+    return db.session.scalar(select(func.count(func.distinct(OutboxMessage.body))))
+
+
+def measure(scenario, gateway, now):
+    """Both sides of one scenario; returns a result line."""
+    reset_schedule(STARTING_POSITION[scenario])
+    total, tick_seconds, pipeline_seconds, requests = run_pipeline(gateway, now)
+    bodies = distinct_bodies()
+    naive_total, naive_seconds = run_naive(gateway)
+    pipeline_rate, naive_rate = total / pipeline_seconds, naive_total / naive_seconds
+    return (
+        f"{scenario:8} {total:6d} msgs  {bodies:6d} bodies  {requests:6d} requests  "
+        f"tick {tick_seconds:6.2f} s  pipeline {pipeline_rate:8.0f} msg/s  "
+        f"naive {naive_rate:6.0f} msg/s  ratio {pipeline_rate / naive_rate:5.1f}x"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=20_000, help="due caregivers (households)")
+    parser.add_argument("--scenario", choices=["shared", "personal", "both"], default="both")
+    args = parser.parse_args()
+    scenarios = ["shared", "personal"] if args.scenario == "both" else [args.scenario]
+    workdir = Path(tempfile.mkdtemp(prefix="asuh-bench-dispatch-"))
+    redis_port = free_port()
+    redis_server = start_redis(redis_port)
+    gateway = FakeGateway()
+    worker = None
+    try:
+        env = environment(fresh_database(workdir), f"redis://127.0.0.1:{redis_port}/0", gateway.url)
+        os.environ.update(env)
+        child_env = {**os.environ, **env}
+        asuh(child_env, "db", "upgrade")
+        asuh(child_env, "seed-demo", "--households", str(args.n))
+        worker = subprocess.Popen(
+            [str(BIN / "asuh"), "worker"], env=child_env, cwd=ROOT, stderr=subprocess.DEVNULL
+        )
+        from service import create_app
+
+        app = create_app()
+        lines = []
+        with app.app_context():
+            for scenario in scenarios:
+                lines.append(measure(scenario, gateway, morning()))
+        print(
+            f"\nbench/dispatch.py: {args.n} due caregivers, one worker, database "
+            f"{app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}"
+        )
+        print("\n".join(lines))
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait()
+        gateway.stop()
+        redis_server.terminate()
+        redis_server.wait()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
