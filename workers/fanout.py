@@ -12,7 +12,7 @@ import random
 import time
 from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import ARRAY, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
@@ -21,6 +21,7 @@ from service.outbox import segment_count
 from service.states import MessageStatus
 
 log = logging.getLogger("asuh.dispatch")
+OUTBOX = OutboxMessage.__table__
 CONTENTION_SECONDS = 60
 
 
@@ -51,7 +52,7 @@ def outbox_row(key, to, body, kind, **links):
         "to_phone": to,
         "body": body,
         "kind": str(kind),
-        "status": MessageStatus.PENDING,
+        "status": str(MessageStatus.PENDING),
         "segments": _segments(body),
         "language": links.pop("language", None),
         "village_id": links.pop("village_id", None),
@@ -71,13 +72,47 @@ def insert_rows(rows, respect_opt_out=True):
     if not rows:
         return []
     rows = sorted(rows, key=lambda row: row["idempotency_key"])  # one lock order for all ticks
-    insert = postgresql.insert if dialect_name() == "postgresql" else sqlite.insert
+    if dialect_name() == "postgresql":
+        return _insert_postgresql(rows)
     statement = (
-        insert(OutboxMessage.__table__)
+        sqlite.insert(OUTBOX)
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        .returning(OutboxMessage.__table__.c.id)
+        .returning(OUTBOX.c.id)
     )
     return list(db.session.execute(statement, rows).scalars())
+
+
+def _insert_postgresql(rows):
+    """INSERT ... SELECT unnest(column arrays): one short statement for the whole chunk.
+
+    A thousand-row VALUES list is a new, long SQL text for the driver to parse every time;
+    arrays keep the statement the same size whatever the number of rows.
+    """
+    rows = _with_defaults(rows)
+    names = list(rows[0])
+    arrays = [
+        func.unnest(
+            bindparam(f"rows_{name}", [row[name] for row in rows], type_=ARRAY(OUTBOX.c[name].type))
+        )
+        for name in names
+    ]
+    statement = (
+        postgresql.insert(OUTBOX)
+        .from_select(names, select(*arrays))
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(OUTBOX.c.id)
+    )
+    return list(db.session.execute(statement).scalars())
+
+
+def _with_defaults(rows):
+    """Rows completed with the columns' Python defaults, which INSERT ... SELECT does not apply."""
+    defaults = {
+        column.name: column.default.arg if column.default.is_scalar else column.default.arg(None)
+        for column in OUTBOX.columns
+        if column.default is not None and column.name not in rows[0]
+    }
+    return [{**defaults, **row} for row in rows]
 
 
 def kick(ids):
