@@ -161,6 +161,29 @@ def test_a_migrant_parent_abroad_gets_their_track_in_their_own_evening(
     assert row.body == expected
 
 
+@pytest.mark.parametrize(
+    "phone, country, zone",
+    [
+        pytest.param("+85291234567", "HK", "Asia/Hong_Kong", id="a father in Hong Kong, HKT"),
+        pytest.param("+966501234567", "SA", "Asia/Riyadh", id="a mother in Riyadh, AST"),
+        pytest.param("+60123456789", "MY", "Asia/Kuching", id="a mother in Malaysia, MYT"),
+        pytest.param("+886912345678", "TW", "Asia/Taipei", id="a father in Taiwan, CST"),
+    ],
+)  # fmt: skip
+def test_parents_abroad_are_scheduled_by_their_phones_country(
+    dispatcher, factory, village, phone, country, zone
+):
+    parent = factory.migrant(household(factory, village), phone=phone, country=country)
+    enroll(Track.MIGRANT, parent.id, now=BEFORE)
+    db.session.commit()
+    dispatcher.tick(at(zone, "2031-03-03 17:59"))
+    assert dispatcher.rows(to_phone=phone) == []
+    dispatcher.tick(at(zone, "2031-03-03 18:00"))
+    assert [row.lesson_id for row in dispatcher.rows(to_phone=phone)] == ["mg01"]
+    due = dispatcher.enrollment(track=Track.MIGRANT, migrant_parent_id=parent.id).next_due_at
+    assert local_text(due, zone) == "2031-03-10 18:00"  # once a week for parents abroad
+
+
 def test_a_village_may_send_fewer_lessons_a_week(dispatcher, factory):
     quiet_village = factory.village(timezone="Asia/Makassar", lessons_per_week=1)
     home = household(factory, quiet_village)
