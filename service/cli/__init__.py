@@ -1,33 +1,23 @@
 """The `asuh` command: Flask's CLI group with the project's commands attached."""
 
-import importlib
-
 from flask.cli import FlaskGroup
 
-# module path -> attribute holding the command or group; a module not written yet is skipped
-COMMANDS = (
-    ("service.cli.places", "village"),
-    ("service.cli.places", "facilitator"),
-    ("service.cli.seed", "seed_demo"),
-    ("service.cli.export", "export"),
-    ("service.cli.worker", "worker"),
-    ("service.cli.admin", "admin"),
-    ("service.cli.content", "content"),
-    ("service.cli.dispatch", "dispatch"),
-    ("service.cli.ussd", "ussd"),
-)
+from service.cli.admin import admin
+from service.cli.content import content
+from service.cli.dispatch import dispatch
+from service.cli.export import export
+from service.cli.places import facilitator, village
+from service.cli.seed import seed_demo
+from service.cli.ussd import ussd
+from service.cli.worker import worker
+
+COMMANDS = (village, facilitator, seed_demo, export, worker, admin, content, dispatch, ussd)
 
 
 def register_commands(app):
-    """Attach every available command to `app.cli`; Flask-Migrate adds `db` itself."""
-    for module_path, attribute in COMMANDS:
-        try:
-            module = importlib.import_module(module_path)
-        except ModuleNotFoundError as error:
-            if error.name != module_path:
-                raise
-            continue
-        app.cli.add_command(getattr(module, attribute))
+    """Attach every command to `app.cli`; Flask-Migrate adds `db` itself."""
+    for command in COMMANDS:
+        app.cli.add_command(command)
 
 
 def main():

@@ -1,26 +1,13 @@
 """The HTTP edge: every blueprint is registered here, once."""
 
-import importlib
+from service.web import admin, health, simulator, sms, ussd
 
-# module path -> attribute holding the blueprint; a module not written yet is skipped
-BLUEPRINTS = (
-    ("service.web.health", "bp"),
-    ("service.web.ussd", "bp"),
-    ("service.web.sms", "bp"),
-    ("service.web.admin", "bp"),
-    ("service.web.simulator", "bp"),
-)
+EDGE_MODULES = (health, ussd, sms, admin, simulator)
 
 
 def register_blueprints(app):
-    """Attach each blueprint of the edge; each module also gets an `init_app` call if it has one."""
-    for module_path, attribute in BLUEPRINTS:
-        try:
-            module = importlib.import_module(module_path)
-        except ModuleNotFoundError as error:
-            if error.name != module_path:
-                raise
-            continue
-        app.register_blueprint(getattr(module, attribute))
+    """Attach each module's blueprint `bp`, and call its `init_app` when it has one."""
+    for module in EDGE_MODULES:
+        app.register_blueprint(module.bp)
         if hasattr(module, "init_app"):
             module.init_app(app)
