@@ -93,6 +93,7 @@ KEYWORDS = Registry(
         Keyword("GANTI", "CHANGE", _h("households", "change_phone")),
         Keyword("HAPUS", "REMOVE", _h("households", "remove")),
         Keyword("INFO", None, _h("households", "info")),
+        Keyword("KONFIRMASI", "CONFIRM", _h("households", "confirm")),
         Keyword("REMAJA", "TEEN", _h("adolescent", "request")),
         Keyword("PERTEMUAN", "MEET", _h("meetings", "schedule")),
         Keyword("BATAL", "CANCEL", _h("meetings", "cancel")),

@@ -186,3 +186,17 @@ def test_each_keyword_word_says_which_language_was_typed():
 def test_safeguarding_words_match_whole_words_case_insensitively(text, found):
     words = word_list("kekerasan,dipukul,pukul,abuse,abused")
     assert find_words(text, words) == found
+
+
+def test_every_keyword_has_its_format_and_example_in_both_languages():
+    from messages.replies import CATALOGS, reply_text
+    from service.i18n import missing_translations
+
+    assert missing_translations(CATALOGS) == []
+    for keyword in KEYWORDS:
+        for language in ("id", "en"):
+            for kind in ("format", "example"):
+                key = f"help.{kind}.{keyword.key}"
+                assert reply_text(key, language) != key, key
+            example = reply_text(f"help.example.{keyword.key}", language)
+            assert KEYWORDS.lookup(example.split()[0])[0] is keyword

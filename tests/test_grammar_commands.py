@@ -4,7 +4,8 @@ Each row is sent by a facilitator of Kanigoro (Asia/Jakarta) on Monday 4 May 202
 local time, into a fresh village world; the one reply must contain every expected fragment.
 Placeholders: {code} Mbah Sumini's household (children 2016-04 and 2012-03), {teens} a
 household with two teenagers, {other} a household of another village, {gone} a removed
-household, {typo} {code} with its last digit changed, {free} a valid code nobody has,
+household, {pending} one registered by USSD awaiting confirmation, {typo} {code} with its
+last digit changed, {free} a valid code nobody has,
 {meeting} a meeting later this year, {today} one that started this morning, {past} one held
 last month, {away} another village's meeting.
 """
@@ -52,14 +53,16 @@ def world(app, factory):
     teens = factory.household(home, phone="+6281300000003", births=((2010, 1), (2012, 6)))
     other = factory.household(away, phone="+6281300000002")
     gone = factory.household(home, phone="+6281300000004", status=HouseholdStatus.INACTIVE)
+    pending = factory.household(home, phone="+6281300000005", status=HouseholdStatus.PENDING)
     factory.migrant(other, phone="+85291234567")
     typo = main.code[:-1] + str((int(main.code[-1]) + 1) % 10)
-    taken = {main.code, teens.code, other.code, gone.code}
+    taken = {main.code, teens.code, other.code, gone.code, pending.code}
     return SimpleNamespace(
         code=main.code,
         teens=teens.code,
         other=other.code,
         gone=gone.code,
+        pending=pending.code,
         typo=typo,
         free=_free_code(taken),
         past=_meeting(home, NOW - timedelta(days=30)).id,
@@ -147,6 +150,13 @@ TABLE = [
     ("en", "INFO {code}", ["{code} (Kanigoro, active)", "(grandmother, +6281300000001)"]),
     ("id", "INFO {typo}", ["salah ketik?", "Contoh: INFO"]),
     ("en", "INFO {other}", ["not a household of Kanigoro"]),
+    # KONFIRMASI | CONFIRM
+    ("id", "KONFIRMASI {pending}", ["{pending}", "dikonfirmasi", "SMS pelajaran dimulai"]),
+    ("en", "CONFIRM {pending}", ["household {pending}", "is confirmed"]),
+    ("id", "DAFTAR Sri 081300000005 ibu 2016", ["menunggu konfirmasi", "KONFIRMASI {pending}"]),
+    ("en", "CONFIRM {code}", ["not waiting for confirmation (status: active)"]),
+    ("id", "KONFIRMASI {typo}", ["salah ketik?", "Contoh: KONFIRMASI"]),
+    ("en", "CONFIRM", ["household code is missing", "Example: CONFIRM"]),
     # REMAJA | TEEN
     ("id", "REMAJA {code} 081377788899", ["SMS persetujuan dikirim ke pengasuh {code}", "2012"]),
     ("en", "TEEN {code} 081377788899", ["consent SMS was sent", "born 2012"]),

@@ -151,6 +151,18 @@ def test_hapus_stops_everything_for_the_household_and_keeps_its_data(village, fa
     assert "household.remove" in audit_actions()
 
 
+def test_konfirmasi_starts_a_household_registered_by_ussd(village, factory, handle):
+    household = factory.household(village, phone="+6281300000001", status="pending")
+    caregiver = household.caregivers[0]
+    assert enrollment_of(caregiver_id=caregiver.id).state == "paused"
+    handle(FAC, f"KONFIRMASI {household.code}", now=NOW)
+    db.session.expire_all()
+    assert household.status == "active"
+    assert enrollment_of(caregiver_id=caregiver.id).state == "active"
+    assert len(outbox_to("+6281300000001", kind="welcome")) == 1
+    assert "household.confirm" in audit_actions()
+
+
 def test_remaja_waits_for_consent_then_setuju_starts_the_teen(village, factory, handle):
     household = factory.household(village, phone="+6281300000001", births=((2012, 3),))
     handle(FAC, f"REMAJA {household.code} 081377788899", now=NOW)

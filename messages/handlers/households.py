@@ -76,8 +76,11 @@ def register(ctx):
 
 def _already_registered(ctx, caregiver):
     household = caregiver.household
+    key = "reply.register.exists"
+    if household.status == HouseholdStatus.PENDING:
+        key = "reply.register.pending"  # registered by USSD, waiting for KONFIRMASI
     return ctx.text(
-        "reply.register.exists",
+        key,
         phone=caregiver.phone,
         code=household.code,
         village=household.village.name,
@@ -310,6 +313,22 @@ def cancel_pending_to(numbers, reason="household removed"):
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
+
+
+def confirm(ctx):
+    """KONFIRMASI code: a household that registered itself by USSD starts its lessons."""
+    household = household_in_village(ctx)
+    if household.status != HouseholdStatus.PENDING:
+        status = ctx.text(f"status.{household.status}")
+        return ctx.text("reply.confirm.not_pending", code=household.code, status=status)
+    household.status = HouseholdStatus.ACTIVE
+    household.registered_by_id = household.registered_by_id or ctx.facilitator.id
+    for caregiver in household.caregivers:
+        set_state_for(Track.CAREGIVER, caregiver.id, EnrollmentState.ACTIVE)
+        _welcome_caregiver(ctx, caregiver, caregiver.phone)
+    audit.record(ctx.actor, "household.confirm", "household", household.id, code=household.code)
+    name = household.caregivers[0].name if household.caregivers else "-"
+    return ctx.text("reply.confirm.ok", code=household.code, name=name)
 
 
 def info(ctx):
