@@ -116,13 +116,13 @@ def split_words(text):
     return [piece for piece in stripped if piece]
 
 
-def parse(text, region=phones.DEFAULT_REGION, today=None):
-    """Keyword plus typed tokens; `region` reads local numbers, `today` bounds years."""
+def parse(text, region=phones.DEFAULT_REGION):
+    """Keyword plus typed tokens; `region` is where numbers without a country code are."""
     words = split_words(text)
     if not words:
         return Parsed(None, [], text or "")
     keyword, rest = words[0].upper(), _merge_phone_pieces(words[1:], region)
-    return Parsed(keyword, [classify(word, region, today) for word in rest], text or "")
+    return Parsed(keyword, [classify(word, region) for word in rest], text or "")
 
 
 def _merge_phone_pieces(words, region):
@@ -149,11 +149,10 @@ def _phone_width(words, index, region):
     return 1
 
 
-def classify(word, region=phones.DEFAULT_REGION, today=None):
+def classify(word, region=phones.DEFAULT_REGION):
     """The token for one word: the first shape that fits wins."""
-    today = today or date.today()
     for recognise in (_time, _full_date, _year_month, _day_month, _year, _code, _phone):
-        token = recognise(word, region, today)
+        token = recognise(word, region)
         if token is not None:
             return token
     if word.isdigit():
@@ -164,7 +163,7 @@ def classify(word, region=phones.DEFAULT_REGION, today=None):
     return Token(word, Kind.WORD, word)
 
 
-def _time(word, region, today):
+def _time(word, region):
     match = _TIME.match(word)
     if not match:
         return None
@@ -174,7 +173,7 @@ def _time(word, region, today):
     return Token(word, Kind.TIME, (hour, minute))
 
 
-def _full_date(word, region, today):
+def _full_date(word, region):
     match = _DMY.match(word)
     if match:
         day, month, year = (int(part) for part in match.groups())
@@ -196,7 +195,7 @@ def _real_date(day, month, year):
     return (day, month, year)
 
 
-def _year_month(word, region, today):
+def _year_month(word, region):
     match = _YM.match(word)
     if match:
         year, month = int(match.group(1)), int(match.group(2))
@@ -208,7 +207,7 @@ def _year_month(word, region, today):
     return Token(word, Kind.YEAR_MONTH, (year, month) if 1 <= month <= 12 else None)
 
 
-def _day_month(word, region, today):
+def _day_month(word, region):
     match = _DM.match(word)
     if not match:
         return None
@@ -216,18 +215,18 @@ def _day_month(word, region, today):
     return Token(word, Kind.DATE, _real_date(day, month, None))
 
 
-def _year(word, region, today):
+def _year(word, region):
     return Token(word, Kind.YEAR, int(word)) if _YEAR.match(word) else None
 
 
-def _code(word, region, today):
+def _code(word, region):
     """Household codes never start with 0 (codes.generate); "0812345" is a short phone."""
     if codes.looks_like_code(word) and not word.startswith("0"):
         return Token(word, Kind.CODE, word)
     return None
 
 
-def _phone(word, region, today):
+def _phone(word, region):
     if not _PHONE_PIECE.match(word):
         return None
     digits = sum(ch.isdigit() for ch in word)

@@ -2,6 +2,7 @@
 
 import itertools
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -63,16 +64,19 @@ def inbound_forms(draw):
     return form
 
 
+@pytest.fixture
+def people(factory):
+    """A facilitator and a caregiver, so some random senders are known (set up once)."""
+    village = factory.village()
+    factory.facilitator(village, phone=FAC)
+    factory.household(village, phone=CAREGIVER, births=((2012, 3),))
+
+
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(form=inbound_forms())
-def test_any_inbound_sms_is_stored_processed_and_answered_at_most_once(factory, client, form):
-    if not factory.__dict__.get("seeded"):
-        village = factory.village()
-        factory.facilitator(village, phone=FAC)
-        factory.household(village, phone=CAREGIVER, births=((2012, 3),))
-        factory.seeded = True
+def test_any_inbound_sms_is_stored_processed_and_answered_at_most_once(people, client, form):
     response = client.post(f"/sms/inbound?token={TOKEN}", data=form)
     assert response.status_code == 200
     cleaned = {k: v.replace("\x00", "\ufffd") for k, v in form.items()}

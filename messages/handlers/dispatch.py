@@ -22,7 +22,7 @@ def reply_key(inbound_id):
 def handle_inbound(inbound, now):
     """Carry out one stored message; returns the reply outbox row, or None when none is due."""
     sender = identify(inbound.from_phone)
-    parsed = grammar.parse(inbound.text, today=now.date())
+    parsed = grammar.parse(inbound.text)
     keyword, keyword_language = KEYWORDS.lookup(parsed.keyword)
     sender.language = choose_language(sender, keyword_language)
     ctx = Context(inbound.id, sender, parsed, keyword, now)

@@ -129,6 +129,7 @@ COUNTRIES = {
     "hk": "HK",
     "hongkong": "HK",
     "hong": "HK",
+    "kong": "HK",
     "my": "MY",
     "malaysia": "MY",
     "tw": "TW",

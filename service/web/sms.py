@@ -14,6 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from service.models import InboundMessage, db, utcnow
 from service.web.webhooks import require_token
+from workers.delivery import apply_report
+from workers.inbound import enqueue_processing
 
 log = logging.getLogger("asuh.sms.inbound")
 bp = Blueprint("sms", __name__)
@@ -38,8 +40,6 @@ def inbound():
 @require_token
 def delivery():
     """Apply a delivery report; unknown ids and repeats are answered 200 too."""
-    from workers.delivery import apply_report
-
     apply_report(request.form.to_dict(), utcnow())
     return "", 200
 
@@ -83,8 +83,6 @@ def _text(value):
 
 
 def _kick(inbound_id):
-    from workers.inbound import enqueue_processing
-
     try:
         enqueue_processing(inbound_id)
     except Exception:  # noqa: BLE001 - Redis down: the row is stored, the sweep processes it
