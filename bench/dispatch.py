@@ -1,6 +1,6 @@
 """Due lessons dispatched and sent per second, next to a naive loop of one SDK call per message.
 
-Run: .venv/bin/python bench/dispatch.py [--n 20000] [--scenario shared|personal|both]
+Run: .venv/bin/python bench/dispatch.py [--n 20000] [--scenario first|second|both]
 
 Starts its own redis-server on a free port, a fresh SQLite database (or the PostgreSQL
 database in BENCH_DATABASE_URL, which it empties), the fake Africa's Talking server as a
@@ -15,9 +15,9 @@ villages, facilitators and migrant parents). Then, for each scenario, in the sam
 - naive: the very same (phone, body) pairs, one `SMSService.send` call per message, in a
   plain loop, to the same fake server.
 
-Scenarios: `shared` starts caregivers at lesson 2, whose text has no {name}: bodies repeat
-(one per age band and language) and batch. `personal` starts them at lesson 1, which greets
-each caregiver by name: every body differs, so identical-body batching cannot help.
+Scenarios: `first` starts caregivers at lesson 1, `second` at lesson 2. Lessons carry no
+per-person placeholder, so bodies repeat (one per age band, language and regional override)
+and batch into bulk requests.
 The gateway rate cap (SMS_MAX_PER_SECOND) is raised so the pipeline, not the cap, is measured.
 """
 
@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 BIN = Path(sys.executable).parent
 RATE_CAP = 1_000_000
-STARTING_POSITION = {"shared": 1, "personal": 0}
+STARTING_POSITION = {"first": 0, "second": 1}
 
 
 def free_port():
@@ -226,9 +226,9 @@ def measure(scenario, gateway, now):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=20_000, help="due caregivers (households)")
-    parser.add_argument("--scenario", choices=["shared", "personal", "both"], default="both")
+    parser.add_argument("--scenario", choices=["first", "second", "both"], default="both")
     args = parser.parse_args()
-    scenarios = ["shared", "personal"] if args.scenario == "both" else [args.scenario]
+    scenarios = ["first", "second"] if args.scenario == "both" else [args.scenario]
     workdir = Path(tempfile.mkdtemp(prefix="asuh-bench-dispatch-"))
     redis_port = free_port()
     redis_server = start_redis(redis_port)
