@@ -14,21 +14,17 @@ import argparse
 import os
 import random
 import re
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
-import redis
 from sqlalchemy import event, insert, select
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: bench.common
+
+from bench.common import RedisServer, scratch_folder, sqlite_url
 
 PAGES = (
     "/admin/",
@@ -50,33 +46,9 @@ BASELINE = "/healthz"
 LOGIN = ("bench", "bench-password-2026")
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_redis():
-    """A private redis-server on a free port; returns (process, url)."""
-    server = shutil.which("redis-server") or sys.exit("bench: redis-server is not installed")
-    port = free_port()
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port)
-    for _ in range(100):
-        try:
-            if client.ping():
-                return process, f"redis://127.0.0.1:{port}/0"
-        except redis.RedisError:
-            time.sleep(0.05)
-    sys.exit("bench: redis-server did not start")
-
-
 def build_app(folder, redis_url):
     os.environ.update(
-        DATABASE_URL=f"sqlite:///{folder / 'bench.db'}",
+        DATABASE_URL=sqlite_url(folder),
         REDIS_URL=redis_url,
         SECRET_KEY="bench-secret",
         SMS_GATEWAY="console",
@@ -186,20 +158,19 @@ def main():
     parser.add_argument("--messages", type=int, default=6, help="SMS per household")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    process, redis_url = start_redis()
-    folder = Path(tempfile.mkdtemp(prefix="asuh-bench-dashboard-"))
-    try:
-        app = build_app(folder, redis_url)
-        started = time.perf_counter()
-        seed(app, args.households, args.messages, random.Random(2026))
-        print(
-            f"seeded {args.households:,} households and {args.households * args.messages:,} "
-            f"SMS in {time.perf_counter() - started:.0f} s"
-        )
-        report(app, args.repeat)
-    finally:
-        process.terminate()
-        shutil.rmtree(folder, ignore_errors=True)
+    with scratch_folder("dashboard") as folder:
+        redis_server = RedisServer()
+        try:
+            app = build_app(folder, redis_server.url)
+            started = time.perf_counter()
+            seed(app, args.households, args.messages, random.Random(2026))
+            print(
+                f"seeded {args.households:,} households and {args.households * args.messages:,} "
+                f"SMS in {time.perf_counter() - started:.0f} s"
+            )
+            report(app, args.repeat)
+        finally:
+            redis_server.stop()
 
 
 def report(app, repeat):

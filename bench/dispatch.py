@@ -22,123 +22,29 @@ The gateway rate cap (SMS_MAX_PER_SECOND) is raised so the pipeline, not the cap
 """
 
 import argparse
-import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: bench, tests
 
-BIN = Path(sys.executable).parent
+from bench.common import (
+    FakeGateway,
+    RedisServer,
+    asuh,
+    fresh_database,
+    gateway_environment,
+    scratch_folder,
+    start_asuh,
+    stop,
+    wait_until,
+)
+
 RATE_CAP = 1_000_000
 STARTING_POSITION = {"first": 0, "second": 1}
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until(check, what, timeout=600.0, interval=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(interval)
-    sys.exit(f"bench: {what} did not happen within {timeout:.0f} s")
-
-
-def start_redis(port):
-    import redis
-
-    server = shutil.which("redis-server") or sys.exit("bench: redis-server is not installed")
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port)
-
-    def answers():
-        try:
-            return client.ping()
-        except redis.RedisError:
-            return False
-
-    wait_until(answers, "redis-server", timeout=10)
-    return process
-
-
-class FakeGateway:
-    """tests/fake_at.py as its own process, driven over its HTTP control endpoints."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.fake_at", "--port", str(self.port)],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_until(self._answers, "the fake gateway", timeout=10)
-
-    def _answers(self):
-        try:
-            return self.stats() is not None
-        except OSError:
-            return False
-
-    def stats(self):
-        with urllib.request.urlopen(self.url + "/_stats", timeout=10) as response:
-            return json.loads(response.read())
-
-    def reset(self):
-        request = urllib.request.Request(self.url + "/_reset", method="POST", data=b"")
-        urllib.request.urlopen(request, timeout=10).close()
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait()
-
-
-def environment(database_url, redis_url, at_url):
-    """What this process and the worker process are configured with."""
-    return {
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "SMS_GATEWAY": "africastalking",
-        "AT_BASE_URL": at_url,
-        "AT_USERNAME": "bench",
-        "AT_API_KEY": "bench-key",
-        "SMS_MAX_PER_SECOND": str(RATE_CAP),
-    }
-
-
-def fresh_database(workdir):
-    """BENCH_DATABASE_URL emptied, or a new SQLite file."""
-    url = os.environ.get("BENCH_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{workdir / 'bench.db'}"
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-    return url
-
-
-def asuh(env, *args):
-    subprocess.run([str(BIN / "asuh"), *args], env=env, cwd=ROOT, check=True)
 
 
 def morning():
@@ -176,7 +82,7 @@ def run_pipeline(gateway, now):
     tick(now)
     ticked = time.perf_counter()
     total = db.session.query(OutboxMessage).count()
-    wait_until(lambda: gateway.stats()["messages"] >= total, "every message reaching the fake")
+    wait_until(lambda: gateway.stats()["messages"] >= total, "every message reaching the fake", 600)
     return total, ticked - started, time.perf_counter() - started, gateway.stats()["requests"]
 
 
@@ -229,40 +135,35 @@ def main():
     parser.add_argument("--scenario", choices=["first", "second", "both"], default="both")
     args = parser.parse_args()
     scenarios = ["first", "second"] if args.scenario == "both" else [args.scenario]
-    workdir = Path(tempfile.mkdtemp(prefix="asuh-bench-dispatch-"))
-    redis_port = free_port()
-    redis_server = start_redis(redis_port)
-    gateway = FakeGateway()
-    worker = None
-    try:
-        env = environment(fresh_database(workdir), f"redis://127.0.0.1:{redis_port}/0", gateway.url)
-        os.environ.update(env)
-        child_env = {**os.environ, **env}
-        asuh(child_env, "db", "upgrade")
-        asuh(child_env, "seed-demo", "--households", str(args.n))
-        worker = subprocess.Popen(
-            [str(BIN / "asuh"), "worker"], env=child_env, cwd=ROOT, stderr=subprocess.DEVNULL
-        )
-        from service import create_app
+    with scratch_folder("dispatch") as workdir:
+        redis_server = RedisServer()
+        gateway = FakeGateway()
+        worker = None
+        try:
+            env = gateway_environment(
+                fresh_database(workdir), redis_server.url, gateway.url, RATE_CAP
+            )
+            os.environ.update(env)
+            child_env = {**os.environ, **env}
+            asuh(child_env, "db", "upgrade")
+            asuh(child_env, "seed-demo", "--households", str(args.n))
+            worker = start_asuh(child_env, "worker", stderr=subprocess.DEVNULL)
+            from service import create_app
 
-        app = create_app()
-        lines = []
-        with app.app_context():
-            for scenario in scenarios:
-                lines.append(measure(scenario, gateway, morning()))
-        print(
-            f"\nbench/dispatch.py: {args.n} due caregivers, one worker, database "
-            f"{app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}"
-        )
-        print("\n".join(lines))
-    finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait()
-        gateway.stop()
-        redis_server.terminate()
-        redis_server.wait()
-        shutil.rmtree(workdir, ignore_errors=True)
+            app = create_app()
+            lines = []
+            with app.app_context():
+                for scenario in scenarios:
+                    lines.append(measure(scenario, gateway, morning()))
+            print(
+                f"\nbench/dispatch.py: {args.n} due caregivers, one worker, database "
+                f"{app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}"
+            )
+            print("\n".join(lines))
+        finally:
+            stop(worker)
+            gateway.stop()
+            redis_server.stop()
 
 
 if __name__ == "__main__":

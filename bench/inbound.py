@@ -20,84 +20,36 @@ the run (SMS_MAX_PER_SECOND) so that the pipeline, not the cap, is measured.
 
 import argparse
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: bench, tests
 
-BIN = Path(sys.executable).parent
-TOKEN = "bench-token"
+from bench.common import (
+    TOKEN,
+    RedisServer,
+    fresh_database,
+    gateway_environment,
+    scratch_folder,
+    start_asuh,
+    stop,
+    wait_until,
+)
+
 VILLAGES = 5
 RATE_CAP = 100_000
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until(check, what, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.05)
-    sys.exit(f"bench: {what} did not happen within {timeout:.0f} s")
-
-
-def start_redis(port):
-    import redis
-
-    server = shutil.which("redis-server") or sys.exit("bench: redis-server is not installed")
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port)
-
-    def answers():
-        try:
-            return client.ping()
-        except redis.RedisError:
-            return False
-
-    wait_until(answers, "redis-server")
-    return process
-
-
-def environment(database_url, redis_url, at_url):
-    """What the web app and the worker processes are configured with."""
-    return {
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "WEBHOOK_TOKEN": TOKEN,
-        "SMS_GATEWAY": "africastalking",
-        "AT_BASE_URL": at_url,
-        "AT_USERNAME": "bench",
-        "AT_API_KEY": "bench-key",
-        "SMS_MAX_PER_SECOND": str(RATE_CAP),
-    }
-
-
 def prepare_database(app):
-    """Migrate a fresh schema and seed villages, each with one facilitator."""
+    """Migrate the empty database and seed villages, each with one facilitator."""
     from flask_migrate import upgrade
-    from sqlalchemy import text
 
     from service.models import Facilitator, Village, db
 
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade()
         for n in range(VILLAGES):
             village = Village(name=f"Bench {n}", district="Blitar", province="Jawa Timur")
@@ -156,13 +108,7 @@ def start_workers(env, count, redis_url, log):
     from workers.queues import worker_connection
 
     processes = [
-        subprocess.Popen(
-            [str(BIN / "asuh"), "worker"],
-            env={**os.environ, **env},
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        start_asuh({**os.environ, **env}, "worker", stdout=log, stderr=subprocess.STDOUT)
         for _ in range(count)
     ]
     connection = worker_connection(redis_url)
@@ -201,15 +147,14 @@ def run(args, workdir):
     from service import create_app
     from tests.fake_at import FakeAfricasTalking
 
-    redis_port = free_port()
-    redis_process = start_redis(redis_port)
+    redis_server = RedisServer()
     log = (workdir / "workers.log").open("w")
     fake = FakeAfricasTalking().start()
     workers = []
     try:
-        redis_url = f"redis://127.0.0.1:{redis_port}/0"
-        database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}"
-        env = environment(database_url, redis_url, fake.url)
+        redis_url = redis_server.url
+        env = gateway_environment(fresh_database(workdir), redis_url, fake.url, RATE_CAP)
+        env["WEBHOOK_TOKEN"] = TOKEN
         os.environ.update(env)
         app = create_app()
         prepare_database(app)
@@ -219,13 +164,9 @@ def run(args, workdir):
         check(app, args.messages)
         report(args, app, store_rate, end_to_end)
     finally:
-        for process in workers:
-            process.terminate()
-        for process in workers:
-            process.wait(timeout=30)
+        stop(*workers)
         fake.stop()
-        redis_process.terminate()
-        redis_process.wait(timeout=10)
+        redis_server.stop()
         log.close()
 
 
@@ -248,15 +189,13 @@ def main():
     parser.add_argument("--messages", type=int, default=400)
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="asuh-bench-inbound-"))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("bench: terminated"))  # still clean up
-    try:
-        run(args, workdir)
-    except BaseException:
-        show_worker_log(workdir)
-        raise
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    with scratch_folder("inbound") as workdir:
+        try:
+            run(args, workdir)
+        except BaseException:
+            show_worker_log(workdir)
+            raise
 
 
 if __name__ == "__main__":

@@ -16,25 +16,32 @@ import asyncio
 import http.client
 import os
 import random
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-import redis
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: bench.common
 
+from bench.common import (
+    BIN,
+    NOT_UP_YET,
+    ROOT,
+    TOKEN,
+    RedisServer,
+    asuh,
+    free_port,
+    scratch_folder,
+    sqlite_url,
+    stop,
+    wait_until,
+)
 from menus.text import t
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-TOKEN = "bench-token"
 WORKERS = 2
 THREADS = 4
 WARMUP = 2.0
@@ -54,41 +61,10 @@ WALKS = (
 )
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until(check, what, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except (OSError, redis.RedisError, http.client.HTTPException):
-            pass
-        time.sleep(0.1)
-    sys.exit(f"bench: {what} did not come up in {timeout:.0f} s")
-
-
-def start_redis(port):
-    server = shutil.which("redis-server") or sys.exit("bench: redis-server is not installed")
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port)
-    wait_until(client.ping, "redis-server")
-    return process, client
-
-
 def prepare_database(env):
     """Migrate, seed 200 extra households, and give each village a meeting next week."""
-    for args in (["db", "upgrade"], ["seed-demo", "--households", "200"]):
-        subprocess.run(
-            [str(BIN / "asuh"), *args], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL
-        )
+    asuh(env, "db", "upgrade", quiet=True)
+    asuh(env, "seed-demo", "--households", "200", quiet=True)
     os.environ.update(DATABASE_URL=env["DATABASE_URL"], REDIS_URL=env["REDIS_URL"])
     from service import create_app
     from service.models import Caregiver, Meeting, Village, db, utcnow
@@ -117,7 +93,7 @@ def start_gunicorn(env, port, worker_class):
         connection.request("GET", "/healthz")
         return connection.getresponse().status == 200
 
-    wait_until(healthy, "gunicorn")
+    wait_until(healthy, "gunicorn", timeout=30, retry_on=NOT_UP_YET)
     return process
 
 
@@ -318,8 +294,7 @@ def bench(worker_class, duration, concurrency, env, phones, client):
         project, base, paced = asyncio.run(compare(port, server.pid, phones, concurrency, duration))
         memory = memory_per_session(port, client, phones)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop(server, timeout=10)
     errors = project.errors + base.errors + paced.errors + memory[3]
     rates = summary(project, duration), summary(base, duration), summary(paced, duration)
     return *rates, errors, memory[:3]
@@ -371,30 +346,28 @@ def main():
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--worker-class", choices=("gthread", "sync", "both"), default="gthread")
     options = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="asuh-bench-"))
-    redis_port = free_port()
-    redis_server, client = start_redis(redis_port)
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
-        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
-        "WEBHOOK_TOKEN": TOKEN,
-        "ASUH_BENCH_BASELINE": "1",
-        "PYTHONPATH": str(ROOT),
-    }
-    try:
-        phones = prepare_database(env)
-        classes = ("gthread", "sync") if options.worker_class == "both" else (options.worker_class,)
-        errors = 0
-        for worker_class in classes:
-            outcome = bench(
-                worker_class, options.duration, options.concurrency, env, phones, client
-            )
-            errors += report(worker_class, options.concurrency, options.duration, *outcome)
-    finally:
-        redis_server.terminate()
-        redis_server.wait(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
+    classes = ("gthread", "sync") if options.worker_class == "both" else (options.worker_class,)
+    with scratch_folder("ussd") as workdir:
+        redis_server = RedisServer()
+        env = {
+            **os.environ,
+            "DATABASE_URL": sqlite_url(workdir),
+            "REDIS_URL": redis_server.url,
+            "WEBHOOK_TOKEN": TOKEN,
+            "ASUH_BENCH_BASELINE": "1",
+            "PYTHONPATH": str(ROOT),
+        }
+        client = redis_server.client
+        try:
+            phones = prepare_database(env)
+            errors = 0
+            for worker_class in classes:
+                outcome = bench(
+                    worker_class, options.duration, options.concurrency, env, phones, client
+                )
+                errors += report(worker_class, options.concurrency, options.duration, *outcome)
+        finally:
+            redis_server.stop()
     sys.exit(1 if errors else 0)
 
 
