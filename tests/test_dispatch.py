@@ -267,7 +267,7 @@ def test_the_recipients_language_is_used(dispatcher, factory, village):
     household(factory, village, language="en")
     dispatcher.tick(MONDAY_0830)
     (row,) = dispatcher.rows(kind="lesson")
-    assert row.language == "en" and row.body.startswith("Hello Mbah Sumini")
+    assert row.language == "en" and row.body.startswith("Hello, ") and "Coba ini" not in row.body
 
 
 def test_facilitators_get_one_session_guide_a_week(dispatcher, factory, village):
