@@ -6,6 +6,11 @@ row per lesson under the key `lesson:<enrollment>:<position>` (INSERT ... ON CON
 NOTHING), and advances the enrollment with a guarded UPDATE (`WHERE position = old`) in the
 same transaction. A second tick, a second clock process or a retried job therefore finds
 nothing left to write: it can neither send a lesson twice nor skip one.
+
+One lesson per phone per local day, across tracks: the tracks' due enrollments are taken in
+one order (`recipients.rank`), and an enrollment whose number already has a lesson that local
+day (written earlier, or earlier in this tick) waits for its next slot without moving on, as
+people who may not hear from us now do (`workers.one_a_day`).
 """
 
 import logging
@@ -21,8 +26,9 @@ from service.models import Enrollment, db, utcnow
 from service.states import EnrollmentState, MessageKind, Track
 from workers.audience import lessons_per_week, rhythm_for, zone_for
 from workers.context import job
-from workers.fanout import in_transaction, insert_rows, kick, outbox_row
-from workers.recipients import DEFAULT_TIME_OF_DAY, select_due
+from workers.fanout import in_transaction, insert_rows, kick, outbox_row, write_lock
+from workers.one_a_day import LessonDays
+from workers.recipients import DEFAULT_TIME_OF_DAY, select_due_everywhere
 from workers.recipients import bands as child_bands
 from workers.schedule import after_send, deferred_slot, may_send_now
 
@@ -155,51 +161,69 @@ def _same(first, second):
 
 
 def dispatch_lessons(now, chunk=CHUNK):
-    """Queue every lesson due at `now`, track by track, chunk by chunk; returns rows written."""
+    """Queue every lesson due at `now`, all tracks in one order, chunk by chunk; rows written."""
     context, written = Context.build(now), 0
-    for track in Track:
-        for _ in range(MAX_CHUNKS):
-            (count, seen), ids = in_transaction(_dispatch_chunk, track, context, chunk)
-            kick(ids)
-            written += count
-            if seen < chunk:
-                break
+    for _ in range(MAX_CHUNKS):
+        (count, picked), ids = in_transaction(_dispatch_chunk, context, chunk)
+        kick(ids)
+        written += count
+        if picked < chunk:
+            break
     return written
 
 
-def _dispatch_chunk(track, context, limit):
-    """Decide, write and advance one chunk of due enrollments: ((written, seen), ids)."""
-    due = select_due(track, context.now, limit)
-    if not due:
+def _dispatch_chunk(context, limit):
+    """Decide, write and advance one chunk of due enrollments: ((written, picked), ids)."""
+    write_lock()
+    due, picked = select_due_everywhere(context.now, limit)
+    if not due:  # nothing picked, or nothing that can be read: the next chunk would be the same
         return (0, 0), []
-    bands = child_bands(track, due, context.now)
+    bands = _bands_by_track(due, context.now)
+    days = LessonDays.load((item.phone for item in due), context.now)
     writes = Writes()
     for item in due:
-        _decide(track, item, bands, context, writes)
+        _decide(item, bands[item.track], days, context, writes)
     ids = insert_rows(writes.rows)
     _apply(ADVANCE, writes.advances)
     _apply(DEFER, writes.defers)
     _apply(FINISH, writes.finishes)
-    return (len(ids), len(due)), ids
+    return (len(ids), picked), ids
 
 
 # ---------------------------------------------------------------- deciding
 
 
-def _decide(track, item, bands, context, writes):
+def _bands_by_track(due, now):
+    """{track: {household_id or child_id: band}} for the chunk's due enrollments."""
+    by_track = {}
+    for item in due:
+        by_track.setdefault(item.track, []).append(item)
+    return {track: child_bands(track, items, now) for track, items in by_track.items()}
+
+
+def _decide(item, bands, days, context, writes):
     """Send, defer or complete one due enrollment, adding to the chunk's writes."""
+    track = item.track
     count = context.catalog.count(str(track))
     if item.position >= count:  # the track ended (or shrank): nothing left to send
         writes.finishes.append({"b_id": item.enrollment_id, "b_old": item.position})
         return
     rhythm = context.rhythm(track, item)
-    if not (_eligible(item) and context.may_send(rhythm, item)):
+    if not _may_have_one_now(item, rhythm, days, context):
         slot = context.waits_until(rhythm, item)
         writes.defers.append({"b_id": item.enrollment_id, "b_old": item.position, "b_due": slot})
         return
     band = bands.get(item.child_id if track == Track.ADOLESCENT else item.household_id)
     writes.rows.append(_lesson_row(track, item, band, context))
     writes.advances.append(_advance(item, rhythm, context, count))
+    days.note(item.phone)
+
+
+def _may_have_one_now(item, rhythm, days, context):
+    """Reachable, in a window the rhythm allows, and no lesson to this number this local day."""
+    if not (_eligible(item) and context.may_send(rhythm, item)):
+        return False
+    return not days.had_one_today(item.phone, rhythm.zone)
 
 
 def _eligible(item):
@@ -221,6 +245,7 @@ def _lesson_row(track, item, band, context):
         village_id=item.village_id,
         enrollment_id=item.enrollment_id,
         lesson_id=lesson.id,
+        created_at=context.now,  # the tick's clock: "a lesson this local day" is read from it
     )
 
 

@@ -12,7 +12,7 @@ import random
 import time
 from functools import lru_cache
 
-from sqlalchemy import ARRAY, bindparam, func, select
+from sqlalchemy import ARRAY, bindparam, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
@@ -23,11 +23,19 @@ from service.states import MessageStatus
 log = logging.getLogger("asuh.dispatch")
 OUTBOX = OutboxMessage.__table__
 CONTENTION_SECONDS = 60
+_TAKE_WRITE_LOCK = text("UPDATE outbox SET id = id WHERE 1 = 0")  # changes no row
 
 
 def dialect_name():
     """'postgresql' or 'sqlite': the two databases the project runs on."""
     return db.session.get_bind().dialect.name
+
+
+def write_lock():
+    """SQLite: take the single write lock now, not at the first insert, so what a chunk reads
+    stays true until it commits (a second clock waits, then reads again)."""
+    if dialect_name() == "sqlite":
+        db.session.execute(_TAKE_WRITE_LOCK)
 
 
 def opted_out(phones):

@@ -30,8 +30,10 @@ DEFAULT_TIME_OF_DAY = {Track.ADOLESCENT: "evening", Track.FACILITATOR: "morning"
 class Due:
     """A due enrollment with everything needed to decide and render its lesson."""
 
+    track: Track
     enrollment_id: int
     position: int
+    next_due_at: datetime
     last_sent_at: datetime | None
     name: str | None
     phone: str | None
@@ -49,12 +51,52 @@ class Due:
     opted_out: bool
 
 
-def select_due(track, now, limit):
-    """Active enrollments of a track due at `now`, oldest first, with their recipient."""
-    person, joins, columns = SOURCES[Track(track)]()
+def select_due_everywhere(now, limit):
+    """The first `limit` enrollments due at `now` on any track, in `rank` order, with recipients.
+
+    One narrow query over the enrollments picks them in one order across the tracks (and on
+    PostgreSQL locks them), so one person's enrollments on two tracks always meet in the same
+    order; then one query per track present reads the people. Returns (due, how many picked).
+    """
+    by_track, picked = {}, 0
+    for enrollment_id, track in db.session.execute(_due_query(now, limit)):
+        by_track.setdefault(Track(track), []).append(enrollment_id)
+        picked += 1
+    due = [item for track, ids in by_track.items() for item in select_due(track, ids)]
+    return sorted(due, key=rank), picked
+
+
+def rank(item):
+    """Who goes first: due earliest, then waited longest since a lesson (never first), then id.
+
+    Waiting longest first lets two tracks on one phone, both due daily, take turns.
+    """
+    never = item.last_sent_at is None
+    return (item.next_due_at, not never, item.last_sent_at or item.next_due_at, item.enrollment_id)
+
+
+def _due_query(now, limit):
+    """(id, track) of the first `limit` due enrollments, ordered as `rank` orders them."""
+    waited_longest = Enrollment.last_sent_at.asc().nulls_first()
+    query = (
+        select(Enrollment.id, Enrollment.track)
+        .where(Enrollment.state == EnrollmentState.ACTIVE, Enrollment.next_due_at <= now)
+        .order_by(Enrollment.next_due_at, waited_longest, Enrollment.id)
+        .limit(limit)
+    )
+    if dialect_name() == "postgresql":  # two ticks at once share the work instead of waiting
+        query = query.with_for_update(skip_locked=True)
+    return query
+
+
+def select_due(track, ids):
+    """These picked enrollments of one track with their recipient (locked: still as picked)."""
+    track = Track(track)
+    person, joins, columns = SOURCES[track]()
     query = select(
         Enrollment.id,
         Enrollment.position,
+        Enrollment.next_due_at,
         Enrollment.last_sent_at,
         *columns,
         Village.id,
@@ -67,14 +109,9 @@ def select_due(track, now, limit):
     for target, condition in joins:
         query = query.join(target, condition)
     query = query.outerjoin(OptOut, OptOut.phone == person.phone).where(
-        Enrollment.track == str(track),
-        Enrollment.state == EnrollmentState.ACTIVE,
-        Enrollment.next_due_at <= now,
+        Enrollment.id.in_(ids), Enrollment.track == str(track)
     )
-    query = query.order_by(Enrollment.next_due_at, Enrollment.id).limit(limit)
-    if dialect_name() == "postgresql":  # two ticks at once share the work instead of waiting
-        query = query.with_for_update(skip_locked=True, of=Enrollment)
-    return [Due(*row) for row in db.session.execute(query)]
+    return [Due(track, *row) for row in db.session.execute(query)]
 
 
 def _caregiver_source():
