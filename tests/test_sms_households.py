@@ -15,6 +15,7 @@ from service.models import (
     Household,
     Meeting,
     MigrantParent,
+    OutboxMessage,
     db,
 )
 from service.outbox import queue_sms
@@ -132,6 +133,93 @@ def test_ganti_refuses_a_number_that_belongs_to_someone_else(village, factory, h
     handle(FAC, f"GANTI {household.code} 081300000002", now=NOW)
     db.session.expire_all()
     assert household.caregivers[0].phone == "+6281300000001"
+
+
+OLD, NEW = "+6281300000001", "+6281255566677"
+
+
+def pending(key, to=OLD, kind="lesson", **links):
+    """An unsent outbox row, as the scheduler or a handler left it."""
+    row = queue_sms(to, f"isi {key}", kind, key, **links)
+    db.session.commit()
+    return row.id
+
+
+def addressed(*ids):
+    """{id: (to_phone, status)} of outbox rows."""
+    db.session.expire_all()
+    rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)))
+    return {row.id: (row.to_phone, row.status) for row in rows}
+
+
+def test_ganti_readdresses_the_caregivers_unsent_sms_and_audits_it(village, factory, handle):
+    household = factory.household(village, phone=OLD)
+    caregiver = household.caregivers[0]
+    enrollment = enrollment_of(caregiver_id=caregiver.id)
+    lesson = pending(f"lesson:{enrollment.id}:3", enrollment_id=enrollment.id)
+    reminder = pending(f"reminder:9:{caregiver.id}:day", kind="reminder")
+    reply = pending("reply:41:0", kind="reply")  # an answer to what the caregiver sent
+    later = pending("summary:9:x", kind="summary", send_after=NOW + timedelta(hours=12))
+    welcome = pending(f"welcome:caregiver:{caregiver.id}:{OLD}", kind="welcome")
+    sent = pending(f"lesson:{enrollment.id}:2", enrollment_id=enrollment.id)
+    on_its_way = pending("reply:40:0", kind="reply")
+    db.session.get(OutboxMessage, sent).status = "sent"
+    db.session.get(OutboxMessage, on_its_way).claimed_until = NOW + timedelta(minutes=4)
+    db.session.commit()
+    handle(FAC, f"GANTI {household.code} 081255566677", now=NOW)
+    assert addressed(lesson, reminder, reply, later, welcome, sent, on_its_way) == {
+        lesson: (NEW, "pending"),
+        reminder: (NEW, "pending"),
+        reply: (NEW, "pending"),
+        later: (NEW, "pending"),
+        welcome: (OLD, "cancelled"),  # the new number gets its own welcome
+        sent: (OLD, "sent"),  # history stays true
+        on_its_way: (OLD, "pending"),  # a sender holds it: it is already on its way
+    }
+    assert len(outbox_to(NEW, kind="welcome")) == 1
+    [row] = db.session.scalars(select(AuditLog).filter_by(action="caregiver.readdress_outbox"))
+    assert (row.entity, row.entity_id) == ("caregiver", caregiver.id)
+    assert row.detail == {
+        "old": OLD,
+        "new": NEW,
+        "moved": [lesson, reminder, reply, later],
+        "cancelled": [welcome],
+    }
+
+
+def test_ganti_off_a_facilitators_own_number_leaves_the_facilitators_sms(village, factory, handle):
+    from service.enrollments import enroll
+    from service.models import Facilitator
+
+    household = factory.household(village, phone=FAC)  # the facilitator cares for a grandchild
+    caregiver = household.caregivers[0]
+    facilitator = db.session.scalar(select(Facilitator).filter_by(phone=FAC))
+    guide = enroll("facilitator", facilitator.id, now=NOW)
+    db.session.commit()
+    mine = enrollment_of(caregiver_id=caregiver.id)
+    lesson = pending(f"lesson:{mine.id}:0", to=FAC, enrollment_id=mine.id)
+    reminder = pending(f"reminder:9:{caregiver.id}:2h", to=FAC, kind="reminder")
+    session_guide = pending(f"lesson:{guide.id}:0", to=FAC, enrollment_id=guide.id)
+    weekly = pending(f"weekly:{facilitator.id}:2026-W19", to=FAC, kind="summary")
+    reply = pending("reply:41:0", to=FAC, kind="reply")  # whose? the number is still his
+    handle(FAC, f"GANTI {household.code} 081255566677", now=NOW)
+    assert addressed(lesson, reminder, session_guide, weekly, reply) == {
+        lesson: (NEW, "pending"),
+        reminder: (NEW, "pending"),
+        session_guide: (FAC, "pending"),
+        weekly: (FAC, "pending"),
+        reply: (FAC, "pending"),
+    }
+
+
+def test_a_refused_ganti_moves_no_sms(village, factory, handle):
+    household = factory.household(village, phone=OLD)
+    factory.household(village, phone=NEW)
+    enrollment = enrollment_of(caregiver_id=household.caregivers[0].id)
+    lesson = pending(f"lesson:{enrollment.id}:3", enrollment_id=enrollment.id)
+    handle(FAC, f"GANTI {household.code} 081255566677", now=NOW)
+    assert addressed(lesson) == {lesson: (OLD, "pending")}
+    assert "caregiver.readdress_outbox" not in audit_actions()
 
 
 def test_hapus_stops_everything_for_the_household_and_keeps_its_data(village, factory, handle):
