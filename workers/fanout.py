@@ -72,6 +72,20 @@ def outbox_row(key, to, body, kind, **links):
     }
 
 
+def meeting_row(kind, key, meeting, person, body, send_after=None):
+    """A row about a meeting to one person, in their language: reminders, notices, summaries."""
+    return outbox_row(
+        key,
+        person.phone,
+        body,
+        kind,
+        language=person.language,
+        village_id=meeting.village_id,
+        meeting_id=meeting.id,
+        send_after=send_after,
+    )
+
+
 def insert_rows(rows, respect_opt_out=True):
     """Insert rows whose key is new and whose number did not say STOP; returns their ids."""
     if respect_opt_out and rows:

@@ -24,7 +24,7 @@ from service.models import Meeting, OutboxMessage, db, utcnow
 from service.states import MeetingStatus, MessageKind, MessageStatus
 from workers.audience import REMINDED, rhythm_for, village_caregivers, zone_for
 from workers.context import job
-from workers.fanout import in_transaction, insert_rows, kick, outbox_row
+from workers.fanout import in_transaction, insert_rows, kick, meeting_row
 from workers.schedule import day_before_reminder, out_of_quiet, soon_reminder, zone
 
 REMINDER_HORIZON = timedelta(days=3)
@@ -131,21 +131,17 @@ def _person_reminders(meeting, person, text, written, now):
         if at is None:
             continue
         body = text.body("reminder.day" if moment == "day" else "reminder.soon", person.language)
-        rows.append(_row(key, meeting, person, body, send_after=at if at > now else None))
+        rows.append(
+            meeting_row(
+                MessageKind.REMINDER,
+                key,
+                meeting,
+                person,
+                body,
+                send_after=at if at > now else None,
+            )
+        )
     return rows
-
-
-def _row(key, meeting, person, body, send_after=None):
-    return outbox_row(
-        key,
-        person.phone,
-        body,
-        MessageKind.REMINDER,
-        language=person.language,
-        village_id=meeting.village_id,
-        meeting_id=meeting.id,
-        send_after=send_after,
-    )
 
 
 def _existing_keys(meeting_id):
@@ -211,7 +207,9 @@ def _notice(meeting, person, text, key, now):
     rhythm = rhythm_for(current_app.config, zone_for(person.phone, meeting.village.timezone), None)
     at = out_of_quiet(now, rhythm)
     body = text.body("meeting.cancelled", person.language)
-    return _row(key, meeting, person, body, send_after=at if at > now else None)
+    return meeting_row(
+        MessageKind.REMINDER, key, meeting, person, body, send_after=at if at > now else None
+    )
 
 
 def _phones_told(meeting_id):

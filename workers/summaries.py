@@ -32,7 +32,7 @@ from service.models import (
 from service.states import CallbackStatus, MeetingStatus, MessageKind, MessageStatus, TimeOfDay
 from workers.audience import TAUGHT, rhythm_for, village_caregivers, zone_for
 from workers.context import job
-from workers.fanout import in_transaction, insert_rows, kick, outbox_row
+from workers.fanout import in_transaction, insert_rows, kick, meeting_row, outbox_row
 from workers.schedule import SUMMARY_GRACE, iso_week, next_day_summary, weekly_slot, zone
 
 SUMMARY_LOOKBACK = timedelta(days=1) + SUMMARY_GRACE + timedelta(days=1)
@@ -82,7 +82,9 @@ def _summarise_meeting(meeting_id, now):
         if next_day_summary(meeting.starts_at, rhythm, now):
             if person.language not in bodies:
                 bodies[person.language] = summary_text(meeting, person.language)
-            rows.append(_summary_row(key, meeting, person, bodies[person.language]))
+            rows.append(
+                meeting_row(MessageKind.SUMMARY, key, meeting, person, bodies[person.language])
+            )
     ids = insert_rows(rows)
     return len(ids), ids
 
@@ -97,18 +99,6 @@ def summary_text(meeting, language):
             return catalog.render_summary(lesson.position, language, **values)
     values["village"] = short(values["village"], MAX_VILLAGE)
     return notice_text("meeting.missed", language, **values)
-
-
-def _summary_row(key, meeting, person, body):
-    return outbox_row(
-        key,
-        person.phone,
-        body,
-        MessageKind.SUMMARY,
-        language=person.language,
-        village_id=meeting.village_id,
-        meeting_id=meeting.id,
-    )
 
 
 def _existing(condition):
