@@ -24,6 +24,9 @@ pytest_plugins = [
     "tests.fixtures.dashboard",
 ]
 
+if os.environ.get("ASUH_TEST_NOW"):
+    pytest_plugins.append("tests.clock")
+
 redis_server = factories.redis_proc(port=None)
 TOKEN = "test-token"
 
