@@ -13,6 +13,7 @@ from menus.text import gsm_safe, t
 from service import audit
 from service.config import SUPPORTED_LANGUAGES
 from service.enrollments import set_state_for
+from service.facilitators import village_facilitator
 from service.households import add_child as add_household_child
 from service.households import register_household
 from service.models import (
@@ -332,16 +333,6 @@ def set_facilitator_language(facilitator_id, lang, actor):
     db.session.get(Facilitator, facilitator_id).language = lang
     audit.record(actor, "facilitator.update", "facilitator", facilitator_id, language=lang)
     db.session.commit()
-
-
-def village_facilitator(village_id):
-    """The village's first active facilitator, who gets the alerts."""
-    return db.session.scalar(
-        select(Facilitator)
-        .where(Facilitator.village_id == village_id, Facilitator.active.is_(True))
-        .order_by(Facilitator.id)
-        .limit(1)
-    )
 
 
 def alert_facilitator(village_id, key, text_key, **values):

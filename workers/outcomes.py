@@ -5,7 +5,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from service import audit
-from service.models import Enrollment, Facilitator, OutboxMessage, db
+from service.facilitators import village_facilitator
+from service.models import Enrollment, OutboxMessage, db
 from service.outbox import queue_sms
 from service.states import EnrollmentState, MessageKind, MessageStatus
 
@@ -63,11 +64,7 @@ def _tell_facilitator(row, enrollment):
     """The village facilitator learns the number stopped working, so they can visit."""
     if row.village_id is None:
         return
-    facilitator = db.session.scalar(
-        select(Facilitator)
-        .where(Facilitator.village_id == row.village_id, Facilitator.active.is_(True))
-        .order_by(Facilitator.id)
-    )
+    facilitator = village_facilitator(row.village_id)
     if facilitator is None:
         return
     from messages.replies import reply_text
