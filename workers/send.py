@@ -6,7 +6,7 @@ right after, so a worker killed mid-batch can only ever repeat the one request i
 
 import re
 from collections import defaultdict
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import timedelta
 
 from flask import current_app
@@ -18,7 +18,7 @@ from service.states import MessageStatus
 from workers import outcomes
 from workers.context import job
 from workers.gateway import Batch, get_gateway
-from workers.queues import OUTBOUND, enqueue
+from workers.queues import OUTBOUND, enqueue, get_queue
 from workers.ratelimit import RateLimiter
 
 CLAIM_SECONDS = 300  # a crashed sender's rows become sendable again after this
@@ -186,12 +186,8 @@ def _retry_later(row, reason, now):
 
 def _schedule_retry(row_ids, delay):
     """Ask RQ's scheduler to retry; the sweep does it anyway if Redis forgets."""
-    try:
-        from workers.queues import get_queue
-
+    with suppress(Exception):  # the sweep is the safety net
         get_queue(OUTBOUND).enqueue_in(delay, send_messages, list(row_ids))
-    except Exception:  # noqa: BLE001 - the sweep is the safety net
-        pass
 
 
 @job
