@@ -1,0 +1,102 @@
+"""A small, valid lesson catalog written to a temporary folder, for the content tests to edit."""
+
+import json
+
+import pytest
+
+from messages.lesson_rules import MODULES
+from messages.lessons import LANGUAGES, MODULE_LESSONS, TRACKS, check_content
+
+PREFIX = {"caregiver": "cg", "migrant": "mg", "adolescent": "ad", "facilitator": "fs"}
+TRY_THIS = {"id": "Coba ini:", "en": "Try this:"}
+
+
+def toml_value(value):
+    """TOML for a string, a number, a list or a flat table (JSON string escapes are TOML's)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(k)} = {toml_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def write_toml(path, header, tables):
+    """Write header keys, then one [[key]] table per entry for each (key, entries) given."""
+    lines = [f"{k} = {toml_value(v)}" for k, v in header.items()]
+    for key, entries in tables.items():
+        for table in entries:
+            lines += ["", f"[[{key}]]"]
+            lines += [f"{k} = {toml_value(v)}" for k, v in table.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def guide(steps=4, questions=3, words_each=3):
+    """A session guide with this many steps and questions."""
+    say = " ".join(["kata"] * words_each)
+    return {
+        "aim": "Caregivers leave with one thing to try.",
+        "minutes": 90,
+        "steps": [f"Step {i}: {say}." for i in range(1, steps + 1)],
+        "questions": [f"Question {i}: {say}?" for i in range(1, questions + 1)],
+        "disclosure": "Thank them, stay calm, and call the UPTD PPA or SAPA 129 today.",
+    }
+
+
+def make_lessons(track, language, count):
+    """Short, valid lessons for a track: sourced in Indonesian, guided for facilitators."""
+    lessons = []
+    for i in range(1, count + 1):
+        lesson = {
+            "id": f"{PREFIX[track]}{i:02d}",
+            "title": f"{track} {i}",
+            "topic": f"topic-{i}",
+            "text": f"Halo {{name}}, lesson {i} ({language}). {TRY_THIS[language]} one thing.",
+        }
+        if language == "id":
+            lesson["sources"] = ["WHO, Guidelines on parenting interventions (2022)"]
+        if track == "facilitator":
+            lesson["summary"] = f"Session {i} summary for {{village}}."
+            lesson["guide"] = guide()
+        lessons.append(lesson)
+    return lessons
+
+
+def pack(scope="province", name="Nusa Tenggara Barat", language="id", zone="WITA", **tables):
+    """A pack file's header and tables: pack(override=[...], lesson=[...], placeholders={})."""
+    header = {"scope": scope, "name": name, "language": language, "zone": zone}
+    if "placeholders" in tables:
+        header["placeholders"] = tables.pop("placeholders")
+    return header, tables
+
+
+class Catalog:
+    """A valid catalog in tmp_path, edited in place by each test before checking."""
+
+    def __init__(self, root, minimums=MODULE_LESSONS):
+        self.root = root
+        self.data = {
+            (t, lang): make_lessons(t, lang, minimums[t]) for t in TRACKS for lang in LANGUAGES
+        }
+        self.packs = {}
+
+    def lesson(self, track, lesson_id, language="id"):
+        return next(x for x in self.data[(track, language)] if x["id"] == lesson_id)
+
+    def write(self):
+        (self.root / "packs").mkdir(parents=True, exist_ok=True)
+        for (track, language), lessons in self.data.items():
+            header = {"track": track, "language": language}
+            write_toml(self.root / f"{track}.{language}.toml", header, {"lesson": lessons})
+        for name, (header, tables) in self.packs.items():
+            write_toml(self.root / "packs" / name, header, tables)
+        return self.root
+
+    def problems(self, rules=MODULES, places=None):
+        return check_content(self.write(), rules, places)
+
+
+@pytest.fixture
+def cat(tmp_path):
+    return Catalog(tmp_path / "lessons")

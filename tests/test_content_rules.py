@@ -1,0 +1,184 @@
+"""The content rules of the complete modules: sources, age bands, session guides, reviews, and
+the wording rules (one name for the household code, faith-neutral base lessons)."""
+
+import pytest
+
+from messages.lesson_rules import GUIDE_WORDS, SHIPPED
+from messages.lessons import LANGUAGES, load_catalog
+from tests.content_catalog import cat, guide
+
+__all__ = ["cat"]
+
+
+# ---------------------------------------------------------------- sources
+
+
+def test_an_indonesian_lesson_without_sources_is_reported(cat):
+    del cat.lesson("caregiver", "cg03")["sources"]
+    assert cat.problems() == [
+        'caregiver.id.toml cg03: no sources; add sources = ["<organisation>, '
+        '<publication> (<year>)"]'
+    ]
+
+
+def test_a_blank_source_is_reported(cat):
+    cat.lesson("migrant", "mg02")["sources"] = ["UNICEF, Parenting tips", " "]
+    assert cat.problems() == ["migrant.id.toml mg02: a source is blank"]
+
+
+def test_other_languages_inherit_the_indonesian_sources(cat):
+    catalog = load_catalog(cat.write())
+    english = catalog.lesson("caregiver", 2, "en")
+    assert "sources" not in cat.lesson("caregiver", "cg03", "en")
+    assert english.sources == ("WHO, Guidelines on parenting interventions (2022)",)
+
+
+def test_sources_are_not_yet_required_of_the_shipped_content(cat):
+    del cat.lesson("caregiver", "cg03")["sources"]
+    assert cat.problems(SHIPPED) == []
+
+
+# ---------------------------------------------------------------- bands
+
+
+def test_bands_are_loaded_and_inherited_by_other_languages(cat):
+    cat.lesson("caregiver", "cg07")["bands"] = ["12-17"]
+    catalog = load_catalog(cat.write())
+    assert catalog.lesson("caregiver", 6, "id").bands == ("12-17",)
+    assert catalog.lesson("caregiver", 6, "en").bands == ("12-17",)
+    assert cat.problems() == []
+
+
+def test_unknown_or_repeated_bands_are_reported(cat):
+    cat.lesson("caregiver", "cg07")["bands"] = ["teen", "6-11", "6-11"]
+    problems = cat.problems()
+    assert problems == [
+        "caregiver.en.toml cg07: bands has unknown band 'teen'; use one of 0-5, 6-11, 12-17",
+        "caregiver.en.toml cg07: bands lists a band twice",
+        "caregiver.id.toml cg07: bands has unknown band 'teen'; use one of 0-5, 6-11, 12-17",
+        "caregiver.id.toml cg07: bands lists a band twice",
+    ]
+
+
+def test_bands_that_differ_between_languages_are_reported(cat):
+    cat.lesson("caregiver", "cg07", "id")["bands"] = ["12-17"]
+    cat.lesson("caregiver", "cg07", "en")["bands"] = ["6-11"]
+    assert cat.problems() == ["caregiver.en.toml cg07: bands differ from id"]
+
+
+# ---------------------------------------------------------------- session guides
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_facilitator_lesson_needs_a_session_guide(cat, language):
+    del cat.lesson("facilitator", "fs04", language)["guide"]
+    assert cat.problems() == [
+        f"facilitator.{language}.toml fs04: no session guide; add [lesson.guide] "
+        "(aim, minutes, steps, ...)"
+    ]
+
+
+def test_the_guide_is_loaded_with_all_its_parts(cat):
+    catalog = load_catalog(cat.write())
+    loaded = catalog.lesson("facilitator", 0, "en").guide
+    assert loaded.aim == "Caregivers leave with one thing to try."
+    assert loaded.minutes == 90 and len(loaded.steps) == 4 and len(loaded.questions) == 3
+    assert loaded.disclosure.startswith("Thank them")
+
+
+@pytest.mark.parametrize(
+    ("shape", "problem"),
+    [
+        ({"steps": 3}, "guide has 3 steps; write 4 to 8, none blank"),
+        ({"steps": 9}, "guide has 9 steps; write 4 to 8, none blank"),
+        ({"questions": 2}, "guide has 2 questions; write 3 to 5, none blank"),
+        ({"questions": 6}, "guide has 6 questions; write 3 to 5, none blank"),
+    ],
+)
+def test_guide_step_and_question_counts(cat, shape, problem):
+    cat.lesson("facilitator", "fs02")["guide"] = guide(**shape)
+    assert cat.problems() == [f"facilitator.id.toml fs02: {problem}"]
+
+
+def test_a_guide_must_fit_one_printed_page(cat):
+    # aim 7 + disclosure 13 + 8 steps and 5 questions of (2 + n) words each
+    fits = guide(steps=8, questions=5, words_each=(GUIDE_WORDS - 20) // 13 - 2)
+    cat.lesson("facilitator", "fs02")["guide"] = fits
+    assert cat.problems() == []
+    cat.lesson("facilitator", "fs02")["guide"] = guide(steps=8, questions=5, words_each=30)
+    assert cat.problems() == [
+        "facilitator.id.toml fs02: guide is 436 words; at most 350 to print on one page"
+    ]
+
+
+def test_a_guide_without_aim_disclosure_or_sensible_minutes(cat):
+    broken = guide()
+    broken |= {"aim": "", "disclosure": " ", "minutes": 5}
+    cat.lesson("facilitator", "fs02")["guide"] = broken
+    assert cat.problems() == [
+        "facilitator.id.toml fs02: guide has no aim",
+        "facilitator.id.toml fs02: guide has no disclosure",
+        "facilitator.id.toml fs02: guide minutes must be a whole number from 15 to 240",
+    ]
+
+
+def test_guides_are_not_yet_required_of_the_shipped_content(cat):
+    del cat.lesson("facilitator", "fs04")["guide"]
+    assert cat.problems(SHIPPED) == []
+
+
+# ---------------------------------------------------------------- reviews
+
+
+def test_a_lesson_review_is_loaded_and_a_file_review_inherited(cat):
+    cat.lesson("caregiver", "cg01", "en")["review"] = {
+        "status": "reviewed",
+        "by": "Dewi Lestari",
+        "on": "2026-11-02",
+    }
+    catalog = load_catalog(cat.write())
+    reviewed = catalog.lesson("caregiver", 0, "en").review
+    assert (reviewed.status, reviewed.by, reviewed.on) == ("reviewed", "Dewi Lestari", "2026-11-02")
+    assert catalog.lesson("caregiver", 1, "en").review is None
+
+
+@pytest.mark.parametrize(
+    ("review", "problems"),
+    [
+        ({"status": "draft", "by": "", "on": ""}, []),
+        ({"status": "final"}, ["review status 'final'; use draft or reviewed"]),
+        (
+            {"status": "reviewed", "by": "", "on": "2026-11-02"},
+            ["reviewed, but by whom? set review by"],
+        ),
+        (
+            {"status": "reviewed", "by": "Dewi", "on": "2026-02-30"},
+            ["reviewed, but on '2026-02-30'; set review on as YYYY-MM-DD"],
+        ),
+    ],
+)
+def test_a_review_names_who_and_when(cat, review, problems):
+    cat.lesson("adolescent", "ad03", "en")["review"] = review
+    assert cat.problems() == [f"adolescent.en.toml ad03: {p}" for p in problems]
+
+
+# ---------------------------------------------------------------- wording
+
+
+def test_indonesian_texts_call_the_household_code_kode_keluarga(cat):
+    cat.lesson("caregiver", "cg02")["text"] = "Simpan Kode Rumah  Tangga Anda. Coba ini: tulis."
+    cat.lesson("caregiver", "cg02", "en")["text"] = "Keep the kode rumah tangga. Try this."
+    assert cat.problems() == [
+        'caregiver.id.toml cg02: text says "kode rumah tangga"; write "kode keluarga"'
+    ]
+
+
+def test_base_lessons_are_faith_neutral(cat):
+    cat.lesson("caregiver", "cg04")["variants"] = {"6-11": "Belajar sesudah Magrib. Coba ini."}
+    cat.lesson("caregiver", "cg04", "en")["variants"] = {"6-11": "Study after supper. Try this."}
+    problems = cat.problems()
+    assert problems == [
+        'caregiver.id.toml cg04: variant 6-11 says "magrib": base lessons are faith-neutral '
+        '("ibadah", "sesudah makan malam", "hari raya"); put local framing in a regional pack'
+    ]
+    assert cat.problems(SHIPPED) == []
