@@ -163,10 +163,22 @@ class Catalog:
 
     def local_services(self, village=None, province=None, own=None, defaults=None) -> dict:
         """What fills {uptd_ppa}, {puskesmas}, {hotline}: set on the village > its packs'
-        defaults > the deployment's defaults > the built-in names."""
-        packs = [self.pack_defaults(slug) for slug in self.slugs_for(village, province)]
-        chain = (own, *packs, defaults, LOCAL_SERVICES)
-        return {key: first_value(key, *chain) for key in LOCAL_SERVICES}
+        defaults (village pack, then province pack) > the deployment's > the built-in names."""
+        found = self.local_origins(village, province, own, defaults)
+        return {key: value for key, (value, _) in found.items()}
+
+    def local_origins(self, village=None, province=None, own=None, defaults=None) -> dict:
+        """{key: (value, where it came from)}, so the dashboard can say why a name is used."""
+        chain = [("village", own)]
+        chain += [
+            (f"pack {slug}", self.pack_defaults(slug)) for slug in self.slugs_for(village, province)
+        ]
+        chain += [("deployment default", defaults), ("built-in default", LOCAL_SERVICES)]
+        found = {}
+        for key in LOCAL_SERVICES:
+            origin = next(name for name, values in chain if first_value(key, values))
+            found[key] = (first_value(key, dict(chain)[origin]), origin)
+        return found
 
     def pack_defaults(self, slug: str) -> dict[str, str]:
         """A pack's [placeholders], merged over its language files (Indonesian's first)."""
@@ -197,6 +209,11 @@ class Catalog:
         given = {k: v for k, v in values.items() if v is not None}
         filled = {**self.local_services(village, province), **given}
         return fill_placeholders(lesson.summary or "", village=village, **filled)
+
+
+def own_services(village) -> dict:
+    """What a village's admin has set for each local service (None when unset)."""
+    return {key: getattr(village, key, None) for key in LOCAL_SERVICES}
 
 
 def _source_first(pack: Pack) -> tuple[bool, str]:

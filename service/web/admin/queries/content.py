@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 
+from flask import current_app
+
 from messages.gsm import segment_info
-from messages.lessons import TRACKS, load_catalog
+from messages.lessons import TRACKS, load_catalog, own_services
 
 
 @dataclass(frozen=True)
@@ -94,4 +96,31 @@ def summaries(rows):
             ucs2=sum(1 for r in group if r.encoding != "GSM-7"),
         )
         for (track, language), group in found.items()
+    ]
+
+
+SERVICE_LABELS = {"uptd_ppa": "UPTD PPA", "puskesmas": "Puskesmas", "hotline": "Hotline"}
+
+
+@dataclass(frozen=True)
+class LocalService:
+    """One local service as the village's lessons name it, and where that name comes from."""
+
+    label: str
+    placeholder: str
+    value: str
+    origin: str
+
+
+def village_services(village):
+    """The names {uptd_ppa}, {puskesmas}, {hotline} take in this village's texts."""
+    found = load_catalog().local_origins(
+        village.name,
+        village.province,
+        own_services(village),
+        {"hotline": current_app.config["CHILD_HOTLINE"]},
+    )
+    return [
+        LocalService(SERVICE_LABELS[key], "{" + key + "}", value, origin)
+        for key, (value, origin) in found.items()
     ]
