@@ -1,6 +1,8 @@
 """The content rules of the complete modules: sources, age bands, session guides, reviews, and
 the wording rules (one name for the household code, faith-neutral base lessons)."""
 
+from pathlib import Path
+
 import pytest
 
 from messages.lesson_rules import GUIDE_WORDS, SHIPPED
@@ -8,6 +10,7 @@ from messages.lessons import LANGUAGES, load_catalog
 from tests.content_catalog import cat, guide
 
 __all__ = ["cat"]
+ROOT = Path(__file__).resolve().parent.parent
 
 
 # ---------------------------------------------------------------- sources
@@ -182,3 +185,12 @@ def test_base_lessons_are_faith_neutral(cat):
         '("ibadah", "sesudah makan malam", "hari raya"); put local framing in a regional pack'
     ]
     assert cat.problems(SHIPPED) == []
+
+
+@pytest.mark.parametrize(
+    "catalog", ["menus/catalogs/id.po", "messages/replies/id.po", "messages/notices/id.po"]
+)
+def test_indonesian_menus_replies_and_notices_say_keluarga_too(catalog):
+    text = (ROOT / catalog).read_text(encoding="utf-8").casefold()
+    assert "rumah tangga" not in text
+    assert "kirim sms start" not in text  # the Indonesian keyword is MULAI

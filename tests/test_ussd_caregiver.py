@@ -297,7 +297,7 @@ def test_a_caregiver_who_sent_stop_can_still_use_the_menu(ussd, household):
     session.press("1")
     assert session.screen == "lesson"
     session.press("00", "5", "2")
-    assert session.screen == "settings.saved" and "START" in session.text
+    assert session.screen == "settings.saved" and "Kirim SMS MULAI" in session.text
     assert db.session.get(Caregiver, caregiver.id).status == PersonStatus.STOPPED
 
 

@@ -51,6 +51,9 @@ def test_registration_creates_a_pending_household_after_consent(ussd, village):
     assert "2018, 2021" in session.text
     session.press("2")
     assert session.screen == "reg.consent" and "Setuju?" in session.text
+    assert "nama, no. HP, tahun lahir anak untuk SMS saja" in session.text
+    assert "Berhenti: SMS STOP" in session.text
+    assert "98" not in session.text  # what is kept and how to stop fit one screen
     assert count(Household) == 0  # nothing is written before the caller agrees
     session.press("1")
     assert session.screen == "reg.done" and session.ended
@@ -112,7 +115,7 @@ def test_a_new_caller_gets_the_villages_language_unless_they_chose(ussd, factory
     chosen.press("2", "1")
     assert chosen.screen == "language.saved" and "Bahasa Indonesia" in chosen.text
     chosen.press("0", "1", "Siti", "2")
-    assert chosen.text.startswith("Anda bagi anak itu:")
+    assert chosen.text.startswith("Hubungan Bapak/Ibu dengan anak:")
 
 
 @pytest.mark.parametrize("name", ["7", "  ", "x" * 41, "@@@"])
