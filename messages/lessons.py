@@ -123,6 +123,21 @@ class Catalog:
                         return found
         raise KeyError(f"lesson {lesson_id!r} not found in {track} ({language})")
 
+    def find(self, lesson_id: str, language: str) -> Lesson | None:
+        """A lesson of any track or pack by id, written in exactly this language."""
+        for (_, lang), lessons in self.tracks.items():
+            if lang == language:
+                found = next((x for x in lessons if x.id == lesson_id), None)
+                if found is not None:
+                    return found
+        own = (x for p in self.packs if p.language == language for x in p.lessons)
+        return next((x for x in own if x.id == lesson_id), None)
+
+    def languages(self) -> list[str]:
+        """Every language some lesson or pack is written in, Indonesian first."""
+        found = {lang for _, lang in self.tracks} | {p.language for p in self.packs}
+        return sorted(found, key=lambda lang: (lang != SOURCE_LANGUAGE, lang))
+
     # ------------------------------------------------------------ regional packs
 
     def slugs_for(self, village=None, province=None) -> list[str]:
@@ -144,6 +159,15 @@ class Catalog:
         """The place's packs written in this language, most local first."""
         found = (self._pack_file(s, language) for s in self.slugs_for(village, province))
         return [pack for pack in found if pack.language == language]
+
+    def overrides_of(self, lesson_id: str) -> list[tuple[Pack, str | None, str]]:
+        """(pack, band, text) for every regional text replacing this lesson, in any language."""
+        return [
+            (pack, band, text)
+            for pack in self.packs
+            for (target, band), text in pack.overrides.items()
+            if target == lesson_id
+        ]
 
     def _override(self, lesson: Lesson, band, village, province) -> str | None:
         """The most local pack text for this lesson; a band's own beats the whole lesson's."""

@@ -1,11 +1,13 @@
 """A small, valid lesson catalog written to a temporary folder, for the content tests to edit."""
 
 import json
+from pathlib import Path
 
 import pytest
 
+import messages.lessons as catalog_module
 from messages.lesson_rules import MODULES
-from messages.lessons import LANGUAGES, MODULE_LESSONS, TRACKS, check_content
+from messages.lessons import LANGUAGES, MODULE_LESSONS, TRACKS, check_content, load_catalog
 
 PREFIX = {"caregiver": "cg", "migrant": "mg", "adolescent": "ad", "facilitator": "fs"}
 TRY_THIS = {"id": "Coba ini:", "en": "Try this:"}
@@ -100,3 +102,50 @@ class Catalog:
 @pytest.fixture
 def cat(tmp_path):
     return Catalog(tmp_path / "lessons")
+
+
+@pytest.fixture
+def shipped_as(monkeypatch):
+    """Serve a catalog folder as if it were the shipped lessons (the app reads it by default)."""
+
+    def use(root):
+        monkeypatch.setattr(catalog_module, "DEFAULT_PATH", Path(root))
+        load_catalog.cache_clear()
+        return root
+
+    yield use
+    load_catalog.cache_clear()
+
+
+FULL_GUIDE = {
+    "aim": "Caregivers learn to listen calmly when a child tells them something hard, and know "
+    "whom to call the same day.",
+    "minutes": 90,
+    "steps": [
+        "Welcome everyone by name, sit in a circle and agree again on the group's rules: we "
+        "listen, we do not judge, and personal stories stay in this room.",
+        "Ask who tried last week's activity at home; let two or three people tell what "
+        "happened, praise every attempt, and write one thing that worked on the board.",
+        "Tell the short story of Rina, eleven, who tells her grandmother that a neighbour "
+        "touched her; stop before the grandmother answers and ask the group what she feels.",
+        "In pairs, practise the three answers a child needs to hear: I believe you, it is not "
+        "your fault, and you did the right thing to tell me. Swap roles after five minutes.",
+        "Show the referral card: UPTD PPA, PATBM, puskesmas and SAPA 129, with the numbers for "
+        "this village; everyone copies them into their phone or onto paper.",
+        "Discuss what stops people from reporting, such as shame, fear of the family or of "
+        "the neighbour, and agree how the group can support a family that reports.",
+        "Close with one breathing exercise, remind everyone of next week's date and topic, and "
+        "stay behind for ten minutes for anyone who wants to talk alone.",
+        "Note attendance by household code; send HADIR by SMS that evening.",
+    ],
+    "questions": [
+        "What did you feel when you heard Rina's story, and what did you want to do first?",
+        "Which words from a caregiver help a child keep talking, and which make them stop?",
+        "Who in this village would you call first, and what would you say to them?",
+        "What makes it hard for families here to report harm, and how can we help?",
+        "What will you do differently this week when a child comes to you upset?",
+    ],
+    "disclosure": "Thank the person, stay calm and believe them; do not ask for details or "
+    "confront anyone. If a child is in danger now, call 112. Today, call the UPTD PPA or SAPA "
+    "129 (WhatsApp 08111-129-129) with them, and tell the person what happens next.",
+}

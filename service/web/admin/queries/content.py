@@ -124,3 +124,38 @@ def village_services(village):
         LocalService(SERVICE_LABELS[key], "{" + key + "}", value, origin)
         for key, (value, origin) in found.items()
     ]
+
+
+@dataclass(frozen=True)
+class PackRow:
+    """One regional pack at a glance: where, which zone, what it changes and adds."""
+
+    slug: str
+    scope: str
+    name: str
+    zone: str
+    languages: list
+    overrides: list  # lesson ids it replaces
+    lessons: list  # its own lessons (Indonesian, else first language)
+
+
+def pack_rows():
+    """Every regional pack, one row each, in file order."""
+    catalog = load_catalog()
+    rows = []
+    for slug in dict.fromkeys(p.slug for p in catalog.packs):
+        files = [p for p in catalog.packs if p.slug == slug]
+        first = min(files, key=lambda p: p.language != "id")  # Indonesian, else the first
+        replaced = sorted({lesson_id for p in files for lesson_id, _ in p.overrides})
+        rows.append(
+            PackRow(
+                slug,
+                first.scope,
+                first.name,
+                first.zone,
+                [p.language for p in files],
+                replaced,
+                list(first.lessons),
+            )
+        )
+    return rows
