@@ -26,7 +26,8 @@ def parse_year(text, now):
 def open_lesson(ctx, arg):
     """Find the caregiver's current lesson once; its pages are rendered from the catalog."""
     name, position, youngest = data.lesson_facts(ctx.state.person, ctx.now)
-    count = load_catalog().count(Track.CAREGIVER)
+    where = data.place(ctx.state.village)
+    count = load_catalog().count(Track.CAREGIVER, where.name, where.province)
     band = age_band(youngest) if youngest is not None else None
     first_name = name if len(name) <= NAME_WIDTH else name.split()[0][:NAME_WIDTH]
     return Go("lesson", arg=[min(position, count - 1), band, first_name])
@@ -50,7 +51,7 @@ def _lesson_text(position, band, name, lang, village, province, code):
     """Rendered once per process for each caller shape: the pages of a lesson repeat a lot."""
     catalog = load_catalog()
     lang = lesson_language(catalog, lang)
-    lesson = catalog.lesson(Track.CAREGIVER, position, lang)
+    lesson = catalog.lesson(Track.CAREGIVER, position, lang, village, province)
     text = catalog.render(
         Track.CAREGIVER,
         position,
@@ -67,8 +68,9 @@ def _lesson_text(position, band, name, lang, village, province, code):
 def lesson_feedback(answer, ctx, arg):
     """Store "did you try it?" for this lesson (a second answer replaces the first)."""
     if ctx.live:
-        catalog = load_catalog()
-        lesson = catalog.lesson(Track.CAREGIVER, arg[0], lesson_language(catalog, ctx.state.lang))
+        catalog, where = load_catalog(), data.place(ctx.state.village)
+        language = lesson_language(catalog, ctx.state.lang)
+        lesson = catalog.lesson(Track.CAREGIVER, arg[0], language, where.name, where.province)
         data.save_feedback(ctx.state.person, lesson.id, answer)
     return Go("lesson.thanks", back_to="main")
 
