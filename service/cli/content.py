@@ -26,9 +26,14 @@ def _summary(path: Path | None, places) -> str:
     villages = "no database" if places is None else f"{len(places)} villages checked"
     return (
         f"OK: {lessons} lessons in {len(TRACKS)} tracks, {len(LANGUAGES)} languages, "
-        f"{len(slugs)} regional packs ({overrides} overrides, {own} lessons of their own); "
+        f"{_count(len(slugs), 'regional pack')} ({_count(overrides, 'override')}, "
+        f"{_count(own, 'lesson')} of their own); "
         f"{villages}"
     )
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"
 
 
 def database_places() -> tuple[list[Place] | None, str]:
@@ -80,7 +85,7 @@ def check(path: Path | None, villages: bool) -> None:
     """Validate every lesson, variant, summary, guide and pack; exit 1 on any problem."""
     places, why = database_places() if villages else (None, "not asked")
     if places is None:
-        click.echo(f"Villages not checked ({why}): each pack's defaults must fill its names.")
+        click.echo(f"Villages not checked ({why}): pack defaults must fill their placeholders.")
     problems = check_content(path, places=places)
     for problem in problems:
         click.echo(problem)
