@@ -49,6 +49,27 @@ def age_band(age_years: int) -> str | None:
     return None
 
 
+def household_bands(ages) -> tuple[str, ...]:
+    """The distinct age bands of a household's children under 18, youngest band first."""
+    found = {age_band(age) for age in ages if age >= 0} - {None}
+    return tuple(band for band in AGE_BANDS if band in found)
+
+
+def reaches(lesson: Lesson, bands) -> bool:
+    """A lesson restricted to some bands goes only to households with a child in one of them."""
+    return not lesson.bands or any(band in lesson.bands for band in bands)
+
+
+def _meant(lesson: Lesson, bands) -> list[str]:
+    """The household's bands a lesson is meant for (all of them unless it names its bands)."""
+    return [band for band in bands if not lesson.bands or band in lesson.bands]
+
+
+def _varied(lesson: Lesson, bands) -> list[str]:
+    """The household's bands the lesson has its own variant for."""
+    return [band for band in _meant(lesson, bands) if band in lesson.variants]
+
+
 def _norm(name: str | None) -> str:
     """Compare place names loosely, so 'nusa tenggara  barat' finds 'Nusa Tenggara Barat'."""
     return " ".join((name or "").split()).casefold()
@@ -137,6 +158,21 @@ class Catalog:
         """Every language some lesson or pack is written in, Indonesian first."""
         found = {lang for _, lang in self.tracks} | {p.language for p in self.packs}
         return sorted(found, key=lambda lang: (lang != SOURCE_LANGUAGE, lang))
+
+    def band_for(self, track, position, bands, village=None, province=None) -> str | None:
+        """Which child a lesson speaks about when a household has several: they take turns.
+
+        Among the lessons that have something different to say to two of the household's
+        children, the child spoken to moves on one band each time, so over a cycle a
+        grandmother raising a 3-year-old and a 14-year-old hears about both.
+        """
+        sequence = self.sequence(track, SOURCE_LANGUAGE, village, province)
+        lesson = sequence[position]
+        choices = _varied(lesson, bands) or _meant(lesson, bands)
+        if not choices:
+            return None
+        turn = sum(1 for x in sequence[:position] if len(_varied(x, bands)) > 1)
+        return choices[turn % len(choices)]
 
     # ------------------------------------------------------------ regional packs
 
