@@ -5,7 +5,7 @@ from menus.text import t
 ROOTS = {"caregiver": "main", "facilitator": "fac.main", "guest": "reg.welcome"}
 
 
-class Ctx:
+class Hop:
     """One hop's view of a session; `live` is False while an old path is being replayed.
 
     Screens write to the database only when `live`: a replayed key already had its effect

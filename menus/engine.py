@@ -17,7 +17,7 @@ from redis import RedisError
 
 import menus.screens  # noqa: F401 - registers every screen
 from menus import data, store
-from menus.context import ROOTS, Ctx
+from menus.context import ROOTS, Hop
 from menus.paging import paginate
 from menus.registry import REGISTRY, Go, Stay
 from menus.text import MAX_REPLY, gsm_safe, t
@@ -148,7 +148,7 @@ def _advance(state, phone, keys, now):
     """Apply the keys this hop adds (replaying the path when the state is lost); render."""
     if not _usable(state, phone, keys):
         state = _fresh(phone)
-    ctx = Ctx(state, now=now, config=current_app.config)
+    ctx = Hop(state, now=now, config=current_app.config)
     if not state.stack:
         ctx.reset()
     pending = keys[state.consumed :]
@@ -242,7 +242,7 @@ def _pages(ctx, screen, frame):
 def _fixed_layout(name, lang, depth):
     """Menus without dynamic text look the same for every caller of a language."""
     state = store.State(phone="", role="guest", lang=lang, stack=[[name, 0, None]] * depth)
-    return _layout(Ctx(state, now=None, config=None), REGISTRY[name], state.stack[-1])
+    return _layout(Hop(state, now=None, config=None), REGISTRY[name], state.stack[-1])
 
 
 def _layout(ctx, screen, frame):

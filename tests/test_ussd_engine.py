@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 import menus.data
-from menus.context import ROOTS, Ctx
+from menus.context import ROOTS, Hop
 from menus.engine import PAGE_BUDGET
 from menus.engine import _layout as layout
 from menus.paging import paginate
@@ -117,7 +117,7 @@ def test_every_fixed_menu_fits_one_page_with_its_options(app, lang):
             continue
         depth = 1 if screen.name in ROOTS.values() else 3
         state = State(phone=PHONE, role="guest", lang=lang, stack=[["x", 0, None]] * depth)
-        pages, _ = layout(Ctx(state, now=None, config=app.config), screen, state.stack[-1])
+        pages, _ = layout(Hop(state, now=None, config=app.config), screen, state.stack[-1])
         assert len(pages) == 1 and len(pages[0].text) <= PAGE_BUDGET, (screen.name, pages)
 
 

@@ -2,11 +2,9 @@
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from service import audit
 from service.facilitators import village_facilitator
-from service.models import Enrollment, OutboxMessage, db
+from service.models import Enrollment, db
 from service.outbox import queue_sms
 from service.states import EnrollmentState, MessageKind, MessageStatus
 
@@ -83,8 +81,3 @@ def _tell_facilitator(row, enrollment):
         language=facilitator.language,
         village_id=row.village_id,
     )
-
-
-def find_by_provider_id(provider_id):
-    """The outbox row a delivery report is about, or None."""
-    return db.session.scalar(select(OutboxMessage).where(OutboxMessage.provider_id == provider_id))

@@ -86,7 +86,7 @@ def choose_language(sender, keyword_language):
 
 
 @dataclass
-class Context:
+class Command:
     """One inbound message being handled; every SMS it causes is keyed by the inbound id."""
 
     inbound_id: int
