@@ -16,8 +16,9 @@ from flask import current_app
 from redis import RedisError
 
 import menus.screens  # noqa: F401 - registers every screen
-from menus import data, store
+from menus import store
 from menus.context import ROOTS, Hop
+from menus.data import caller
 from menus.paging import paginate
 from menus.registry import REGISTRY, Go, Stay
 from menus.text import MAX_REPLY, gsm_safe, t
@@ -102,7 +103,7 @@ def clamp(reply):
 def _language_of(phone, default):
     """The caller's stored language for the error screen, if the database can say."""
     try:
-        return data.identify(phone, default).lang
+        return caller.identify(phone, default).lang
     except Exception:  # noqa: BLE001 - the error screen must not fail too
         db.session.rollback()
         return default
@@ -123,14 +124,14 @@ def _keep(redis, session_id, state, end):
 
 def _fresh(phone):
     """A new session's state: who is calling, on their main screen."""
-    caller = data.identify(phone, current_app.config["DEFAULT_LANGUAGE"])
+    who = caller.identify(phone, current_app.config["DEFAULT_LANGUAGE"])
     return store.State(
         phone=phone,
-        role=caller.role,
-        lang=caller.lang,
-        person=caller.person,
-        village=caller.village,
-        household=caller.household,
+        role=who.role,
+        lang=who.lang,
+        person=who.person,
+        village=who.village,
+        household=who.household,
     )
 
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-import menus.data
+import menus.data.caregiver
 from menus.context import ROOTS, Hop
 from menus.engine import PAGE_BUDGET
 from menus.engine import _layout as layout
@@ -270,7 +270,7 @@ def test_a_screen_that_fails_ends_politely_and_is_logged(ussd, household, monkey
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(menus.data, "children", broken)
+    monkeypatch.setattr(menus.data.caregiver, "children", broken)
     # Alembic's fileConfig (run by the test migration) disables loggers that existed before it
     monkeypatch.setattr(logging.getLogger("asuh.ussd"), "disabled", False)
     session = ussd.dial(PHONE)
