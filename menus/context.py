@@ -1,5 +1,6 @@
 """What a screen sees while it renders or handles a key: the caller, the clock, the mode."""
 
+from menus.store import Frame
 from menus.text import t
 
 ROOTS = {"caregiver": "main", "facilitator": "fac.main", "guest": "reg.welcome"}
@@ -40,4 +41,4 @@ class Hop:
 
     def reset(self):
         """Back to the caller's main screen, as `00` does."""
-        self.state.stack = [[self.root, 0, None]]
+        self.state.stack = [Frame(self.root)]

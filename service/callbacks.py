@@ -23,7 +23,7 @@ def request_callback(caregiver_id: int, *, actor: str, now: datetime, alert: Ale
     )
     if open_id is not None:
         return False
-    caregiver = db.session.get(Caregiver, caregiver_id)
+    caregiver = db.session.get_one(Caregiver, caregiver_id)
     household = caregiver.household
     row = CallbackRequest(
         caregiver_id=caregiver_id, village_id=household.village_id, created_at=now

@@ -37,7 +37,7 @@ def job(func):
 
     @wraps(func)
     def run(*args, **kwargs):
-        app = current_app._get_current_object() if has_app_context() else _app_for_process()
+        app = current_app._get_current_object() if has_app_context() else _app_for_process()  # type: ignore[attr-defined]
         with app.app_context():
             return func(*args, **kwargs)
 

@@ -1,5 +1,6 @@
 """What a handler is given: who sent the message, what they typed, and how to answer."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -133,3 +134,7 @@ class Command:
         if row is not None:
             self.sent.append(row)
         return row
+
+
+# A keyword's handler: carries out one command; returns the reply (text or Reply) or None.
+Handler = Callable[[Command], str | Reply | None]

@@ -4,7 +4,14 @@ import importlib
 
 from messages import grammar
 from messages.handlers import safeguarding
-from messages.handlers.context import Command, CommandError, Reply, choose_language, identify
+from messages.handlers.context import (
+    Command,
+    CommandError,
+    Handler,
+    Reply,
+    choose_language,
+    identify,
+)
 from messages.handlers.help import audiences, word_for
 from messages.keywords import KEYWORDS, Audience
 from service.outbox import queue_sms
@@ -46,10 +53,11 @@ def run_command(ctx):
     return Reply(result)
 
 
-def resolve(dotted):
+def resolve(dotted: str) -> Handler:
     """The handler function for "module:function"."""
     module_path, function = dotted.split(":")
-    return getattr(importlib.import_module(module_path), function)
+    handler: Handler = getattr(importlib.import_module(module_path), function)
+    return handler
 
 
 def error_text(ctx, error):

@@ -19,6 +19,7 @@ from service.models import OutboxMessage, db
 log = logging.getLogger("asuh.outbox")
 EXTENSION = "asuh_outbox"
 NEW_IDS = "asuh_new_outbox_ids"
+HOOKED = "_asuh_outbox_hooked"  # listeners are added once per session class
 
 Kick = Callable[[list[int]], None]  # queues the sending of committed rows
 SegmentCounter = Callable[[str], int]  # SMS parts a body takes
@@ -36,9 +37,9 @@ def init_app(app: Flask, *, kick: Kick, segments: SegmentCounter) -> None:
     """Keep the app's hooks and listen to sessions so new rows are kicked after commit."""
     app.extensions[EXTENSION] = Hooks(kick, lru_cache(maxsize=4096)(segments))
     session_class = db.session.session_factory.class_
-    if getattr(session_class, "_asuh_outbox_hooked", False):
+    if getattr(session_class, HOOKED, False):
         return
-    session_class._asuh_outbox_hooked = True
+    setattr(session_class, HOOKED, True)
     event.listen(session_class, "after_flush", _collect_new_ids)
     event.listen(session_class, "after_commit", _kick_new_ids)
     event.listen(session_class, "after_rollback", _forget_ids)

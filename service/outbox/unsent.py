@@ -9,7 +9,7 @@ and re-checks it in the UPDATE itself, so a row claimed since it was read stays 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, or_, select, update
 
 from service.models import OutboxMessage, db, utcnow
 from service.states import MessageStatus
@@ -39,7 +39,7 @@ def unsent_to(phone: str, now: datetime | None = None):
 
 def change_unsent(conditions: tuple[Any, ...], now: datetime | None = None, **values: Any) -> int:
     """Change the unsent rows matching `conditions`; returns how many changed."""
-    result = db.session.execute(
+    result: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
         update(OutboxMessage)
         .where(*conditions, *unsent(now))
         .values(**values)
