@@ -49,6 +49,22 @@ def age_band(age_years: int) -> str | None:
     return None
 
 
+UNKNOWN_BIRTH_MONTH = 7  # mid-year: the least biased guess for "born in 2016"
+ADULT_YEARS = 18
+
+
+def age_in_years(birth_year: int, birth_month: int | None, today) -> int:
+    """Whole years of age on `today`; negative for a child not born yet."""
+    months = (today.year - birth_year) * 12 + today.month - (birth_month or UNKNOWN_BIRTH_MONTH)
+    return months // 12
+
+
+def births_bands(births, today) -> tuple[str, ...]:
+    """The bands of the children under 18 among (year, month) births, youngest first."""
+    ages = [age_in_years(year, month, today) for year, month in births]
+    return household_bands(age for age in ages if age < ADULT_YEARS)
+
+
 def household_bands(ages) -> tuple[str, ...]:
     """The distinct age bands of a household's children under 18, youngest band first."""
     found = {age_band(age) for age in ages if age >= 0} - {None}

@@ -6,14 +6,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from messages.lessons import load_catalog
+from messages.lessons import age_in_years, births_bands, load_catalog
 from service.brand import branded
 from service.enrollments import enroll
 from service.models import Child, Enrollment, OutboxMessage, db
 from service.states import EnrollmentState, PersonStatus, Track
 from tests.fixtures.schedule import at, local_text
 from workers.queues import SCHEDULE, enqueue
-from workers.recipients import age_in_years, youngest_band
 from workers.tick import dispatch_lessons
 
 JKT = "Asia/Jakarta"
@@ -250,9 +249,10 @@ def test_the_variant_follows_the_youngest_child_under_18(
 def test_ages_are_counted_at_the_injected_now():
     assert age_in_years(2025, 4, date(2031, 3, 3)) == 5
     assert age_in_years(2025, 3, date(2031, 3, 3)) == 6
-    assert youngest_band([(2025, 4)], date(2031, 3, 3)) == "0-5"
-    assert youngest_band([(2025, 4)], date(2031, 4, 3)) == "6-11"
-    assert youngest_band([(2032, 1)], date(2031, 4, 3)) is None  # not born yet
+    assert births_bands([(2025, 4)], date(2031, 3, 3)) == ("0-5",)
+    assert births_bands([(2025, 4)], date(2031, 4, 3)) == ("6-11",)
+    assert births_bands([(2032, 1)], date(2031, 4, 3)) == ()  # not born yet
+    assert births_bands([(2013, 2), (2025, 4)], date(2031, 4, 3)) == ("6-11",)  # 18: adult
 
 
 def test_a_province_override_replaces_the_lesson_text(dispatcher, factory):

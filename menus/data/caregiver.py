@@ -31,15 +31,13 @@ def _lesson_facts():
     )
 
 
-def lesson_facts(caregiver_id, now):
-    """Name, position of the lesson sent last (0 when none yet), youngest child's age."""
+def lesson_facts(caregiver_id):
+    """Name, position of the lesson sent last (0 when none yet), children's (year, month)."""
     rows = _lesson_facts(id=caregiver_id).all()
     if not rows:
-        return "", 0, None
-    ages = [age(row.birth_year, row.birth_month, now) for row in rows if row.birth_year]
-    under_18 = [value for value in ages if 0 <= value < 18]
-    position = max((rows[0].position or 0) - 1, 0)
-    return rows[0].name, position, min(under_18) if under_18 else None
+        return "", 0, []
+    births = [(row.birth_year, row.birth_month) for row in rows if row.birth_year]
+    return rows[0].name, max((rows[0].position or 0) - 1, 0), births
 
 
 def age(year, month, now):

@@ -4,7 +4,7 @@ from functools import lru_cache, partial
 
 from menus.data import caller, caregiver
 from menus.registry import REGISTRY, Go, Option, Screen, Stay
-from messages.lessons import age_band, load_catalog
+from messages.lessons import births_bands, load_catalog, own_services
 from service.i18n import FALLBACK_LANGUAGE
 from service.states import FeedbackAnswer, PersonStatus, RsvpAnswer, TimeOfDay, Track
 
@@ -24,13 +24,15 @@ def parse_year(text, now):
 
 
 def open_lesson(ctx, arg):
-    """Find the caregiver's current lesson once; its pages are rendered from the catalog."""
-    name, position, youngest = caregiver.lesson_facts(ctx.state.person, ctx.now)
-    where = caller.place(ctx.state.village)
-    count = load_catalog().count(Track.CAREGIVER, where.name, where.province)
-    band = age_band(youngest) if youngest is not None else None
+    """Find the caregiver's last lesson once, about the child the SMS spoke of; its pages are
+    rendered from the catalog."""
+    name, position, births = caregiver.lesson_facts(ctx.state.person)
+    catalog, where = load_catalog(), caller.place(ctx.state.village)
+    position = min(position, catalog.count(Track.CAREGIVER, where.name, where.province) - 1)
+    bands = births_bands(births, ctx.now.date())
+    band = catalog.band_for(Track.CAREGIVER, position, bands, where.name, where.province)
     first_name = name if len(name) <= NAME_WIDTH else name.split()[0][:NAME_WIDTH]
-    return Go("lesson", arg=[min(position, count - 1), band, first_name])
+    return Go("lesson", arg=[position, band, first_name])
 
 
 def lesson_language(catalog, lang):
@@ -42,12 +44,16 @@ def lesson_text(ctx, arg):
     """Title and text of the lesson, in the caller's language, for their child's age."""
     position, band, name = arg
     where = caller.place(ctx.state.village)
+    services = load_catalog().local_services(
+        where.name, where.province, own_services(where), {"hotline": ctx.config["CHILD_HOTLINE"]}
+    )
     code = ctx.config["USSD_SERVICE_CODE"]
-    return _lesson_text(position, band, name, ctx.state.lang, where.name, where.province, code)
+    shape = (position, band, name, ctx.state.lang, where.name, where.province, code)
+    return _lesson_text(*shape, tuple(sorted(services.items())))
 
 
 @lru_cache(maxsize=4096)
-def _lesson_text(position, band, name, lang, village, province, code):
+def _lesson_text(position, band, name, lang, village, province, code, services):
     """Rendered once per process for each caller shape: the pages of a lesson repeat a lot."""
     catalog = load_catalog()
     lang = lesson_language(catalog, lang)
@@ -61,6 +67,7 @@ def _lesson_text(position, band, name, lang, village, province, code):
         province=province,
         name=name,
         ussd=code,
+        **dict(services),
     )
     return f"{lesson.title}\n{text}"
 
