@@ -15,9 +15,17 @@ from service.models import (
     Household,
     LessonFeedback,
     MeetingRsvp,
+    OutboxMessage,
     db,
 )
-from service.states import EnrollmentState, HouseholdStatus, PersonStatus, Track
+from service.states import (
+    EnrollmentState,
+    HouseholdStatus,
+    MessageKind,
+    MessageStatus,
+    PersonStatus,
+    Track,
+)
 
 
 @prepared
@@ -38,6 +46,35 @@ def lesson_facts(caregiver_id):
         return "", 0, []
     births = [(row.birth_year, row.birth_month) for row in rows if row.birth_year]
     return rows[0].name, max((rows[0].position or 0) - 1, 0), births
+
+
+RECEIVED = (MessageStatus.SENT, MessageStatus.DELIVERED)
+
+
+@prepared
+def _received():
+    return (
+        select(OutboxMessage.id, OutboxMessage.lesson_id, OutboxMessage.body)
+        .join(Caregiver, Caregiver.phone == OutboxMessage.to_phone)
+        .where(
+            Caregiver.id == bindparam("id"),
+            OutboxMessage.kind == MessageKind.LESSON,
+            OutboxMessage.status.in_([str(status) for status in RECEIVED]),
+        )
+        .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
+        .limit(bindparam("limit"))
+    )
+
+
+def received_lessons(caregiver_id, limit):
+    """(outbox id, lesson id, body) of the last lessons that reached the caregiver's phone."""
+    return _received(id=caregiver_id, limit=limit).all()
+
+
+def received_lesson(caregiver_id, outbox_id, limit):
+    """The body of one of those lessons, or None (someone else's, or no longer among them)."""
+    rows = received_lessons(caregiver_id, limit)
+    return next((row.body for row in rows if row.id == outbox_id), None)
 
 
 def age(year, month, now):

@@ -82,6 +82,37 @@ def lesson_feedback(answer, ctx, arg):
     return Go("lesson.thanks", back_to="main")
 
 
+# ---------------------------------------------------------------- previous lessons
+
+PREVIOUS = 10  # lessons listed, most recent first; the list pages with 98
+BRAND = "Asuh:"
+
+
+def previous_items(ctx, arg):
+    """The last lessons that reached the caller, by title, most recent first."""
+    rows = caregiver.received_lessons(ctx.state.person, PREVIOUS)
+    catalog = load_catalog()
+    return [(_title(catalog, row.lesson_id, ctx.state.lang), row.id) for row in rows]
+
+
+def _title(catalog, lesson_id, lang):
+    """A lesson's title in the caller's language, else Indonesian, else its id."""
+    found = catalog.find(lesson_id or "", lang) or catalog.find(lesson_id or "", "id")
+    return found.title if found is not None else lesson_id or "?"
+
+
+def pick_previous(ctx, arg, value):
+    return Go("lesson.previous.one", arg=value)
+
+
+def previous_text(ctx, outbox_id):
+    """The lesson as it was received, without the brand the SMS carried."""
+    body = caregiver.received_lesson(ctx.state.person, outbox_id, PREVIOUS)
+    if body is None:
+        return ctx.t("previous.none")
+    return body.removeprefix(BRAND).strip()
+
+
 # ---------------------------------------------------------------- meeting
 
 
@@ -216,8 +247,17 @@ REGISTRY.add(
         options=(
             Option("lesson.tried", do=partial(lesson_feedback, FeedbackAnswer.TRIED)),
             Option("lesson.not_yet", do=partial(lesson_feedback, FeedbackAnswer.NOT_YET)),
+            Option("lesson.previous", goto="lesson.previous"),
         ),
     ),
+    Screen(
+        "lesson.previous",
+        title="previous.title",
+        items=previous_items,
+        pick=pick_previous,
+        empty="previous.none",
+    ),
+    Screen("lesson.previous.one", body=previous_text),
     Screen("lesson.thanks", title="lesson.thanks"),
     Screen(
         "meeting",
