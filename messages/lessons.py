@@ -10,7 +10,6 @@ from pathlib import Path
 
 from messages.lesson_data import (
     AGE_BANDS,
-    SCOPES,
     SOURCE_LANGUAGE,
     TRACKS,
     Lesson,
@@ -23,7 +22,8 @@ from messages.lesson_rules import MODULES, SHIPPED, Rules, check_lesson
 from messages.pack_check import Place, check_packs
 from messages.placeholders import LOCAL_SERVICES, PLACEHOLDERS, fill_placeholders, first_value
 
-__all__ = ["AGE_BANDS", "MODULES", "PLACEHOLDERS", "SCOPES", "Place", "TRACKS", "fill_placeholders"]
+# Re-exported: the rest of the code reads lessons through this module.
+__all__ = ["AGE_BANDS", "MODULES", "PLACEHOLDERS", "Place", "TRACKS", "fill_placeholders"]
 
 LANGUAGES = ("id", "en")
 
