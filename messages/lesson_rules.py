@@ -32,14 +32,7 @@ class Rules:
 
 
 MODULES = Rules({"caregiver": 36, "migrant": 18, "adolescent": 16, "facilitator": 16})
-# Until the complete modules land: the lesson counts and rules the shipped files meet today.
-SHIPPED = Rules(
-    {"caregiver": 24, "migrant": 12, "adolescent": 8, "facilitator": 8},
-    prefix="",
-    sources=False,
-    guides=False,
-    faith_neutral=False,
-)
+SHIPPED = MODULES  # the complete modules have landed: the shipped content meets every rule
 
 
 def check_lesson(file: str, lesson: Lesson, rules: Rules) -> list[str]:

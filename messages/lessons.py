@@ -4,6 +4,7 @@ checks the content."""
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,14 +19,15 @@ from messages.lesson_data import (
     pack_from,
     review_from,
 )
-from messages.lesson_rules import MODULES, SHIPPED, Rules, check_lesson
+from messages.lesson_rules import MODULES, SHIPPED, Rules, check_lesson, review_problems
 from messages.pack_check import Place, check_packs
 from messages.placeholders import LOCAL_SERVICES, PLACEHOLDERS, fill_placeholders, first_value
 
 # Re-exported: the rest of the code reads lessons through this module.
 __all__ = ["AGE_BANDS", "MODULES", "PLACEHOLDERS", "Place", "TRACKS", "fill_placeholders"]
 
-LANGUAGES = ("id", "en")
+LANGUAGES = ("id", "en")  # the source languages: every track, complete
+TRANSLATION_CODE = re.compile(r"[a-z]{2,3}")  # jv, su, sas: may cover part of a track
 
 DEFAULT_PATH = Path(__file__).with_name("lessons")
 PACKS_DIR = "packs"
@@ -412,12 +414,22 @@ def _check_file_header(file: Path, data: dict) -> list[str]:
     if track not in TRACKS:
         problems.append(f"{file.name}: unknown track {track!r}; use one of {', '.join(TRACKS)}")
     if language not in LANGUAGES:
-        problems.append(f"{file.name}: unknown language {language!r}")
+        problems += _translation_header(file, language, data)
     if file.name != f"{track}.{language}.toml":
         problems.append(f"{file.name}: should be named {track}.{language}.toml")
     if not isinstance(data.get("lesson"), list) or not data["lesson"]:
         problems.append(f"{file.name}: no [[lesson]] tables")
     return problems
+
+
+def _translation_header(file: Path, language: object, data: dict) -> list[str]:
+    """A translation (any language but the source ones) says who reviewed it, if anyone."""
+    if not isinstance(language, str) or not TRANSLATION_CODE.fullmatch(language):
+        return [f"{file.name}: unknown language {language!r}"]
+    review = review_from(data.get("review"))
+    if review is None:
+        return [f'{file.name}: a translation needs [review] (status = "draft" until reviewed)']
+    return review_problems(file.name, review)
 
 
 def _check_ids(catalog: Catalog, files: dict[tuple[str, str], str]) -> list[str]:
@@ -445,6 +457,26 @@ def _check_languages(catalog: Catalog, files: dict, rules: Rules) -> list[str]:
             problems += _check_track_count(catalog, track, present[0], rules)
         for other in present[1:]:
             problems += _compare(catalog, track, present[0], other, files)
+    for track, language in catalog.tracks:
+        if language not in LANGUAGES and (track, SOURCE_LANGUAGE) in catalog.tracks:
+            problems += _compare_translation(catalog, track, language, files)
+    return problems
+
+
+def _compare_translation(catalog: Catalog, track: str, language: str, files) -> list[str]:
+    """A translation may cover part of a track (the rest falls back to Indonesian), but what
+    it covers is the Indonesian lessons, in their order, with their topics and bands."""
+    source = {x.id: x for x in catalog.tracks[(track, SOURCE_LANGUAGE)]}
+    own = catalog.tracks[(track, language)]
+    name = files[(track, language)]
+    problems = [f"{name} {x.id}: not in {track}.id.toml" for x in own if x.id not in source]
+    shared = [x for x in own if x.id in source]
+    if [x.id for x in shared] != [i for i in source if i in {x.id for x in shared}]:
+        problems.append(f"{name}: lessons not in the same order as in {SOURCE_LANGUAGE}")
+    for lesson in shared:
+        base = source[lesson.id]
+        if lesson.topic != base.topic or set(lesson.variants) != set(base.variants):
+            problems.append(f"{name} {lesson.id}: topic or age-band variants differ from id")
     return problems
 
 

@@ -82,6 +82,7 @@ class Catalog:
             (t, lang): make_lessons(t, lang, minimums[t]) for t in TRACKS for lang in LANGUAGES
         }
         self.packs = {}
+        self.headers = {}  # extra header keys of a track file, e.g. a translation's [review]
 
     def lesson(self, track, lesson_id, language="id"):
         return next(x for x in self.data[(track, language)] if x["id"] == lesson_id)
@@ -89,7 +90,11 @@ class Catalog:
     def write(self):
         (self.root / "packs").mkdir(parents=True, exist_ok=True)
         for (track, language), lessons in self.data.items():
-            header = {"track": track, "language": language}
+            header = {
+                "track": track,
+                "language": language,
+                **self.headers.get((track, language), {}),
+            }
             write_toml(self.root / f"{track}.{language}.toml", header, {"lesson": lessons})
         for name, (header, tables) in self.packs.items():
             write_toml(self.root / "packs" / name, header, tables)

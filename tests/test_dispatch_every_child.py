@@ -33,6 +33,12 @@ def daily(app):
     app.config["TRACK_LESSONS_PER_WEEK"] = {**app.config["TRACK_LESSONS_PER_WEEK"], "caregiver": 7}
 
 
+def position(lesson_id, village="Kanigoro", province="Jawa Timur"):
+    """Where a lesson sits in a village's sequence (regional lessons included)."""
+    sequence = load_catalog().sequence("caregiver", "id", village, province)
+    return next(x.position for x in sequence if x.id == lesson_id)
+
+
 def sent_over(dispatcher, days, start=MONDAY_0830):
     for day in range(days):
         dispatcher.tick(start + timedelta(days=day))
@@ -71,13 +77,10 @@ def test_lessons_meant_for_a_band_go_only_to_homes_with_such_a_child(
 ):
     village = factory.village("Kanigoro", timezone=JKT)
     home = factory.household(village, births=births, now=BEFORE)
-    dispatcher.make_due(dispatcher.caregiver_enrollment(home), BEFORE, position=28)  # cg29
+    dispatcher.make_due(dispatcher.caregiver_enrollment(home), BEFORE, position=position("cg29"))
     rows = sent_over(dispatcher, 2)
     assert [row.lesson_id for row in rows] == sent
-    enrollment = dispatcher.caregiver_enrollment(home)
-    catalog = load_catalog()
-    position_of = {x.id: x.position for x in catalog.lessons("caregiver", "id")}
-    assert enrollment.position == position_of[sent[-1]] + 1
+    assert dispatcher.caregiver_enrollment(home).position == position(sent[-1]) + 1
 
 
 def test_an_under_five_lesson_is_skipped_for_a_school_child_and_the_track_still_ends(
@@ -85,9 +88,9 @@ def test_an_under_five_lesson_is_skipped_for_a_school_child_and_the_track_still_
 ):
     village = factory.village("Kanigoro", timezone=JKT)
     home = factory.household(village, births=(SCHOOL,), now=BEFORE)
-    dispatcher.make_due(dispatcher.caregiver_enrollment(home), BEFORE, position=24)  # cg25
+    dispatcher.make_due(dispatcher.caregiver_enrollment(home), BEFORE, position=position("cg25"))
     assert [row.lesson_id for row in sent_over(dispatcher, 1)] == ["cg27"]
-    last = load_catalog().count("caregiver") - 1
+    last = load_catalog().count("caregiver", "Kanigoro", "Jawa Timur") - 1
     dispatcher.make_due(dispatcher.caregiver_enrollment(home), BEFORE, position=last)
     sent_over(dispatcher, 2, MONDAY_0830 + timedelta(days=1))
     enrollment = dispatcher.caregiver_enrollment(home)

@@ -77,8 +77,8 @@ def test_a_child_s_marriage_gets_the_law_the_hotline_and_a_facilitator_visit(
         (
             "en",
             "I want to die, I cannot go on",
-            "You are not alone. Call the health ministry's mental-health line 119 ext 8, or go "
-            "to the puskesmas. If there is danger now, call 112.",
+            "You are not alone. Call the health ministry's mental health line, 119 ext 8, or go "
+            "to the puskesmas. If someone is in danger now, call 112.",
             'mentions suicide ("want to die")',
         ),
     ],

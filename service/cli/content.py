@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from messages.lessons import LANGUAGES, TRACKS, Place, check_content, load_catalog
+from messages.lessons import TRACKS, Place, check_content, load_catalog
 from service.models import Village, db
 
 content = AppGroup("content", help="Lesson content: validation.")
@@ -25,7 +25,7 @@ def _summary(path: Path | None, places) -> str:
     own = len({lesson.id for pack in catalog.packs for lesson in pack.lessons})
     villages = "no database" if places is None else f"{len(places)} villages checked"
     return (
-        f"OK: {lessons} lessons in {len(TRACKS)} tracks, {len(LANGUAGES)} languages, "
+        f"OK: {lessons} lessons in {len(TRACKS)} tracks, {len(catalog.languages())} languages, "
         f"{_count(len(slugs), 'regional pack')} ({_count(overrides, 'override')}, "
         f"{_count(own, 'lesson')} of their own); "
         f"{villages}"
