@@ -52,6 +52,7 @@ class InboundMessage(db.Model):
     from_phone: Mapped[str] = mapped_column(String(32), index=True)  # as received
     to: Mapped[str | None] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text, default="")
+    truncated_from: Mapped[int | None]  # the text's length before it was cut; None when whole
     date: Mapped[str | None] = mapped_column(String(40))  # the gateway's own timestamp text
     raw: Mapped[dict] = mapped_column(JSON, default=dict)
     state: Mapped[str] = mapped_column(String(16), default=InboundState.RECEIVED, index=True)

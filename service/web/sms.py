@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from service.models import InboundMessage, db, utcnow
 from service.web.webhooks import require_token
 from workers.delivery import apply_report
+from workers.gateway import africastalking
 from workers.inbound import enqueue_processing
 
 log = logging.getLogger("asuh.sms.inbound")
@@ -32,7 +33,7 @@ def inbound():
     form = {_text(k): _text(v) for k, v in request.form.items()}
     inbound_id = store_inbound(form)
     if inbound_id is not None and current_app.config["INBOUND_PROCESSING"]:
-        _kick(inbound_id)
+        kick_processing(inbound_id)
     return "", 200
 
 
@@ -40,7 +41,7 @@ def inbound():
 @require_token
 def delivery():
     """Apply a delivery report; unknown ids and repeats are answered 200 too."""
-    apply_report(request.form.to_dict(), utcnow())
+    apply_report(africastalking.parse_report(request.form), utcnow())
     return "", 200
 
 
@@ -51,13 +52,15 @@ def store_inbound(form):
         select(InboundMessage.id).where(InboundMessage.provider_id == provider_id)
     ):
         return None
+    text, truncated_from = capped_text(form.get("text", ""))
     row = InboundMessage(
         provider_id=provider_id,
         from_phone=form.get("from", "")[:MAX_PHONE],
         to=form.get("to", "")[:MAX_PHONE] or None,
-        text=form.get("text", ""),
+        text=text,
+        truncated_from=truncated_from,
         date=form.get("date", "")[:MAX_DATE] or None,
-        raw=form,
+        raw={**form, "text": text},
     )
     db.session.add(row)
     try:
@@ -66,6 +69,15 @@ def store_inbound(form):
         db.session.rollback()
         return None
     return row.id
+
+
+def capped_text(text):
+    """(text, None), or the first INBOUND_MAX_TEXT characters and the length they were cut from:
+    no phone sends more than ten parts, so anything longer is noise or abuse."""
+    limit = current_app.config["INBOUND_MAX_TEXT"]
+    if len(text) <= limit:
+        return text, None
+    return text[:limit], len(text)
 
 
 def provider_id_of(form):
@@ -82,7 +94,8 @@ def _text(value):
     return str(value).replace("\x00", "\ufffd")
 
 
-def _kick(inbound_id):
+def kick_processing(inbound_id):
+    """Queue the processing job; with Redis down the stored row waits for the sweep."""
     try:
         enqueue_processing(inbound_id)
     except Exception:  # noqa: BLE001 - Redis down: the row is stored, the sweep processes it
