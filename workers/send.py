@@ -143,7 +143,8 @@ def _send_chunk(gateway, body, rows):
     by_phone = defaultdict(list)
     for row in rows:
         by_phone[row.to_phone].append(row)
-    results = gateway.send(Batch(body=body, phones=list(by_phone)))
+    refs = {phone: same[0].id for phone, same in by_phone.items()}
+    results = gateway.send(Batch(body=body, phones=list(by_phone), refs=refs))
     now, retrying = utcnow(), []
     for result in results:
         for row in by_phone.pop(result.phone, []):

@@ -1,8 +1,26 @@
 """The one seam to the SMS gateway: code reaches a gateway only through `get_gateway()`."""
 
+import importlib
+import json
+import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask import current_app
+
+from service.models import utcnow
+from service.redis_client import get_redis
+from service.redis_keys import SMS_GATEWAY_LAST_ERROR
+from service.states import MessageStatus
+
+log = logging.getLogger("asuh.sms")
+
+# SMS_GATEWAY name -> "module:class"; a provider is one module and one line here.
+GATEWAYS = {
+    "console": "workers.gateway.console:ConsoleGateway",
+    "africastalking": "workers.gateway.africastalking:AfricasTalkingGateway",
+    "kannel": "workers.gateway.kannel:KannelGateway",
+}
 
 
 @dataclass
@@ -21,10 +39,29 @@ class SendResult:
 
 @dataclass
 class Batch:
-    """One body to many recipients: the unit a gateway sends in one request."""
+    """One body to many recipients: the unit a gateway sends in one request.
+
+    `refs` maps a phone to the outbox row it stands for, for gateways that ask the network to
+    report on each message separately (Kannel's per-message delivery-report URL).
+    """
 
     body: str
     phones: list[str] = field(default_factory=list)
+    refs: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class DeliveryReport:
+    """A provider's delivery report in the core's words: which row, and what it now is.
+
+    A row is named by the provider's message id or by our own outbox id; `status` is None when
+    the report says nothing the core acts on (it is then only logged).
+    """
+
+    status: MessageStatus | None
+    provider_id: str | None = None
+    outbox_id: int | None = None
+    reason: str | None = None
 
 
 _override = None
@@ -37,16 +74,36 @@ def set_gateway(gateway):
 
 
 def get_gateway():
-    """The configured adapter: `console` (default) or `africastalking`."""
+    """The adapter named by SMS_GATEWAY, built from the app's settings."""
     if _override is not None:
         return _override
-    name = current_app.config["SMS_GATEWAY"]
-    if name == "console":
-        from workers.gateway.console import ConsoleGateway
+    return gateway_class(current_app.config["SMS_GATEWAY"]).from_config(current_app.config)
 
-        return ConsoleGateway()
-    if name == "africastalking":
-        from workers.gateway.africastalking import AfricasTalkingGateway
 
-        return AfricasTalkingGateway.from_config(current_app.config)
-    raise ValueError(f"unknown SMS_GATEWAY {name!r}: use console or africastalking")
+def gateway_class(name):
+    """The class registered for a gateway name; a clear error for a name nobody registered."""
+    if name not in GATEWAYS:
+        raise ValueError(f"unknown SMS_GATEWAY {name!r}: use one of {', '.join(GATEWAYS)}")
+    module, _, cls = GATEWAYS[name].partition(":")
+    return getattr(importlib.import_module(module), cls)
+
+
+def note_error(gateway, message):
+    """Remember the gateway's latest failure for the dashboard; losing it loses nothing."""
+    entry = {"gateway": gateway, "message": message[:300], "at": utcnow().isoformat()}
+    try:
+        get_redis().set(SMS_GATEWAY_LAST_ERROR, json.dumps(entry))
+    except Exception:  # noqa: BLE001 - Redis down must not stop sending
+        log.warning("could not record the gateway error: %s", message)
+
+
+def last_error():
+    """The latest recorded gateway failure as {gateway, message, at}, or None."""
+    try:
+        raw = get_redis().get(SMS_GATEWAY_LAST_ERROR)
+    except Exception:  # noqa: BLE001 - the dashboard shows "unknown" rather than failing
+        return None
+    if not raw:
+        return None
+    entry = json.loads(raw)
+    return {**entry, "at": datetime.fromisoformat(entry["at"])}

@@ -6,12 +6,25 @@ import requests
 from africastalking.Service import AfricasTalkingException, validate_phone
 from africastalking.SMS import SMSService
 
-from workers.gateway import SendResult
+from service.states import MessageStatus
+from workers.gateway import DeliveryReport, SendResult, note_error
 
 log = logging.getLogger("asuh.sms.at")
 
 ACCEPTED = {100, 101, 102}  # Processed, Sent, Queued
 RETRYABLE = {401, 405, 500, 501}  # RiskHold, InsufficientBalance, InternalServerError, GatewayError
+# Delivery-report status words -> what the row becomes
+REPORTS = {
+    "Success": MessageStatus.DELIVERED,
+    "Sent": MessageStatus.SENT,
+    "Submitted": MessageStatus.SENT,
+    "Buffered": MessageStatus.SENT,
+    "Rejected": MessageStatus.FAILED,
+    "Failed": MessageStatus.FAILED,
+    "Expired": MessageStatus.FAILED,
+    "AbsentSubscriber": MessageStatus.FAILED,
+}
+MAX_PROVIDER_ID = 80
 
 
 class AfricasTalkingGateway:
@@ -49,6 +62,7 @@ class AfricasTalkingGateway:
             reply = self.sms.send(batch.body, valid, sender_id=self.sender_id)
         except (AfricasTalkingException, requests.RequestException, ValueError) as error:
             log.warning("gateway request failed for %d recipients: %s", len(valid), error)
+            note_error(self.name, f"request failed: {str(error)[:200]}")
             return results + [_request_failed(phone, error) for phone in valid]
         return results + _per_recipient(reply, valid)
 
@@ -84,4 +98,19 @@ def _result(phone, entry):
         parts=entry.get("messageParts") if ok else None,
         retryable=not ok and code in RETRYABLE,
         reason=None if ok else status or f"statusCode {code}",
+    )
+
+
+def parse_report(form):
+    """AT's delivery callback (id, status, phoneNumber[, failureReason]) as a DeliveryReport."""
+    provider_id = (form.get("id") or "").strip()
+    if not provider_id or len(provider_id) > MAX_PROVIDER_ID:
+        return None
+    word = (form.get("status") or "").strip()
+    status = REPORTS.get(word)
+    reason = (form.get("failureReason") or "").strip() or word
+    return DeliveryReport(
+        status=status,
+        provider_id=provider_id,
+        reason=reason if status == MessageStatus.FAILED else None,
     )
