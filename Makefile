@@ -41,7 +41,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 bench: $(STAMP)
-	for script in ussd inbound dispatch dashboard; do $(BIN)/python bench/$$script.py || exit 1; done
+	for script in ussd inbound dispatch dashboard kannel; do $(BIN)/python bench/$$script.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) instance/*.db .pytest_cache
