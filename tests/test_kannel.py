@@ -4,7 +4,11 @@ The same paths against a running Kannel are in test_kannel_e2e.py; this file cov
 fakesmsc cannot produce (report codes 2, 16, 34, unknown) and every malformed request.
 """
 
+import threading
+import time
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,8 +21,8 @@ from service.outbox import queue_sms
 from service.states import MessageStatus
 from tests.conftest import TOKEN
 from tests.fixtures.sms import post_inbound, replies_to
-from workers.gateway import DeliveryReport
-from workers.gateway.kannel import parse_report
+from workers.gateway import Batch, DeliveryReport
+from workers.gateway.kannel import KannelGateway, parse_report
 from workers.queues import INBOUND, OUTBOUND, worker_connection
 
 PHONE = "+6281300000001"
@@ -290,3 +294,105 @@ def test_a_report_that_overtakes_its_send_is_applied_once_the_send_is_recorded(
     db.session.commit()  # the sender records Kannel's "0: Accepted for delivery"
     run_jobs()
     assert reload(row).status == "delivered"
+
+
+# --- sendsms answers ------------------------------------------------------------------
+
+
+class KannelAnswers:
+    """A stand-in for smsbox's sendsms that answers what a test says, for the answers a
+    running Kannel will not give on demand (5xx, a hang); requests are recorded."""
+
+    def __init__(self, status, text, delay=0.0):
+        self.requests = []
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                stub.requests.append(parse_qs(urlparse(self.path).query))
+                time.sleep(delay)
+                body = text.encode()
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/cgi-bin/sendsms"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize(
+    "status, text, ok, retryable, reason",
+    [
+        (202, "0: Accepted for delivery", True, False, None),
+        (202, "3: Queued for later delivery", True, False, None),
+        (
+            403,
+            "Authorization failed for sendsms",
+            False,
+            False,
+            "kannel refused (403): Authorization failed for sendsms",
+        ),
+        (
+            400,
+            "Missing receiver number, rejected",
+            False,
+            False,
+            "kannel refused (400): Missing receiver number, rejected",
+        ),
+        (500, "Internal error", False, True, "kannel answered 500: Internal error"),
+        (
+            503,
+            "Temporal failure, try again later.",
+            False,
+            True,
+            "kannel answered 503: Temporal failure, try again later.",
+        ),
+        (202, "something else", False, True, "kannel answered 202: something else"),
+    ],
+)
+def test_kannel_answers_become_results(app, status, text, ok, retryable, reason):
+    stub = KannelAnswers(status, text)
+    try:
+        gateway = KannelGateway(stub.url, "asuh", "pw", "ASUH", report_url="http://asuh/d?token=t")
+        results = gateway.send(
+            Batch(
+                "Asuh: halo",
+                ["+6281300000001", "+6281300000002"],
+                {"+6281300000001": 5, "+6281300000002": 6},
+            )
+        )
+    finally:
+        stub.stop()
+    assert [(r.ok, r.retryable, r.reason) for r in results] == [(ok, retryable, reason)] * 2
+    assert results[0].provider_id == ("kannel:5" if ok else None)
+    first = stub.requests[0]
+    assert (
+        first["dlr-mask"] == ["31"] and first["from"] == ["ASUH"] and first["charset"] == ["UTF-8"]
+    )
+    assert first["dlr-url"] == ["http://asuh/d?token=t&id=5&status=%d&answer=%A"]
+    assert "coding" not in first
+    # a refused login or an erroring Kannel is asked once, not once per recipient
+    assert len(stub.requests) == (1 if status == 403 or retryable else 2)
+
+
+def test_a_kannel_that_does_not_answer_in_time_is_retried_later(app):
+    stub = KannelAnswers(202, "0: Accepted for delivery", delay=2)
+    try:
+        gateway = KannelGateway(stub.url, "asuh", "pw", "ASUH", timeout=0.5)
+        [result] = gateway.send(Batch("Asuh: halo", ["+6281300000001"]))
+    finally:
+        stub.stop()
+    assert (result.ok, result.retryable) == (False, True)
+    assert result.reason == "kannel unreachable: ReadTimeout"
