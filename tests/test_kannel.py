@@ -21,7 +21,7 @@ from service.outbox import queue_sms
 from service.states import MessageStatus
 from tests.conftest import TOKEN
 from tests.fixtures.sms import post_inbound, replies_to
-from workers.gateway import Batch, DeliveryReport
+from workers.gateway import Batch, DeliveryReport, HttpCall
 from workers.gateway.kannel import KannelGateway, parse_report
 from workers.queues import INBOUND, OUTBOUND, worker_connection
 
@@ -137,6 +137,13 @@ def test_africas_talking_inbound_gets_the_same_cap(client):
     assert (len(row.text), row.truncated_from) == (1600, 2000)
 
 
+@pytest.mark.parametrize("provider", ["console", "nosuch"])
+def test_a_provider_without_callbacks_is_not_found(client, provider):
+    assert client.get(f"/sms/{provider}/inbound?token={TOKEN}&from={STRANGER}").status_code == 404
+    assert client.post(f"/sms/{provider}/delivery?token={TOKEN}&id=1").status_code == 404
+    assert stored() == []
+
+
 def test_a_short_text_records_no_cut(client):
     client.get(inbound_url(**{"from": STRANGER, "text": "HELP"}))
     assert stored()[0].truncated_from is None
@@ -207,12 +214,13 @@ def test_no_request_ever_gets_a_server_error(client, args, body, charset):
     ],
 )
 def test_kannel_report_codes_read_as_message_statuses(status, answer, expected):
-    assert parse_report({"id": "7", "status": status, "answer": answer}) == expected
+    call = HttpCall("GET", args={"id": "7", "status": status, "answer": answer})
+    assert parse_report(call) == expected
 
 
 @pytest.mark.parametrize("outbox_id", ["", "abc", "-1", "1.5", "9" * 30, "٣"])
 def test_a_report_naming_no_outbox_row_is_not_a_report(outbox_id):
-    assert parse_report({"id": outbox_id, "status": "1"}) is None
+    assert parse_report(HttpCall("POST", form={"id": outbox_id, "status": "1"})) is None
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """The HTTP edge: every blueprint is registered here, once."""
 
-from service.web import admin, health, kannel, simulator, sms, ussd
+from service.web import admin, health, simulator, sms, ussd
 
-EDGE_MODULES = (health, ussd, sms, kannel, admin, simulator)
+EDGE_MODULES = (health, ussd, sms, admin, simulator)
 
 
 def register_blueprints(app):

@@ -51,6 +51,26 @@ class Batch:
 
 
 @dataclass
+class HttpCall:
+    """A provider's callback as plain data, so provider modules never touch the web framework."""
+
+    method: str
+    args: dict[str, str] = field(default_factory=dict)
+    form: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    charset: str | None = None
+
+    @property
+    def values(self):
+        """Query and form fields together (a provider may use either method)."""
+        return {**self.args, **self.form}
+
+
+class InboundRefused(ValueError):
+    """A callback that cannot be an SMS from a phone; the edge answers 400 with the reason."""
+
+
+@dataclass
 class DeliveryReport:
     """A provider's delivery report in the core's words: which row, and what it now is.
 
@@ -84,8 +104,19 @@ def gateway_class(name):
     """The class registered for a gateway name; a clear error for a name nobody registered."""
     if name not in GATEWAYS:
         raise ValueError(f"unknown SMS_GATEWAY {name!r}: use one of {', '.join(GATEWAYS)}")
-    module, _, cls = GATEWAYS[name].partition(":")
-    return getattr(importlib.import_module(module), cls)
+    return getattr(provider_module(name), GATEWAYS[name].partition(":")[2])
+
+
+def provider_module(name):
+    """The module that owns a provider's protocol, or None for a name nobody registered.
+
+    Besides its gateway class it may offer `inbound_fields(call)` (an SMS from a phone, as the
+    form every inbound SMS is stored as) and `parse_report(call)` (a DeliveryReport); the web
+    edge serves them at /sms/<name>/inbound and /sms/<name>/delivery.
+    """
+    if name not in GATEWAYS:
+        return None
+    return importlib.import_module(GATEWAYS[name].partition(":")[0])
 
 
 def note_error(gateway, message):

@@ -101,8 +101,19 @@ def _result(phone, entry):
     )
 
 
-def parse_report(form):
+def inbound_fields(call):
+    """AT's inbound callback (from, to, text, date, id[, linkId, networkCode]) as it is stored."""
+    return {_clean(key): _clean(value) for key, value in call.form.items()}
+
+
+def _clean(value):
+    """Text a database will take: no NUL characters (PostgreSQL refuses them)."""
+    return str(value).replace("\x00", "\ufffd")
+
+
+def parse_report(call):
     """AT's delivery callback (id, status, phoneNumber[, failureReason]) as a DeliveryReport."""
+    form = call.form
     provider_id = (form.get("id") or "").strip()
     if not provider_id or len(provider_id) > MAX_PROVIDER_ID:
         return None

@@ -3,9 +3,10 @@
 Its whole HTTP protocol lives here:
 - out: one `GET /cgi-bin/sendsms` per recipient, each carrying its own delivery-report URL that
   names the outbox row, sent over keep-alive connections by a small pool of threads;
-- in: the `sms-service` call (get-url with `text=%a`, or post-url with the text as the body),
-  read by `inbound_fields` into the form every inbound SMS is stored as;
-- reports: the `dlr-url` call, read by `parse_report` into a DeliveryReport.
+- in: the `sms-service` call (get-url with `text=%a`, or post-url with the text as the body)
+  to /sms/kannel/inbound, read by `inbound_fields` into the form every inbound SMS is stored as;
+- reports: the `dlr-url` call to /sms/kannel/delivery, read by `parse_report` into a
+  DeliveryReport.
 """
 
 import logging
@@ -20,14 +21,16 @@ from urllib.parse import quote
 import requests
 
 from messages.gsm import UCS2, segment_info
+from service import phones
 from service.states import MessageStatus
-from workers.gateway import DeliveryReport, SendResult, note_error
+from workers.gateway import DeliveryReport, InboundRefused, SendResult, note_error
 
 log = logging.getLogger("asuh.sms.kannel")
 
 ACCEPTED = ("0:", "3:")  # "0: Accepted for delivery", "3: Queued for later delivery"
 DLR_MASK = 31  # every report: delivered, failed, buffered, accepted and rejected by the SMSC
 MAX_ID_DIGITS = 18
+MAX_SENDER = 40
 # Kannel's delivery-report bit mask -> (what the row becomes, the reason when it failed)
 REPORTS = {
     1: (MessageStatus.DELIVERED, None),
@@ -168,17 +171,20 @@ def _pool(size):
     return _pools[key]
 
 
-def inbound_fields(args, body, charset, method):
+def inbound_fields(call):
     """Kannel's sms-service call as the form every inbound SMS is stored as.
 
     get-url carries the text in `text` (Kannel's %a); post-url sends it as the request body in
-    the charset its Content-Type names (UTF-16BE for a UCS-2 message).
+    the charset its Content-Type names (UTF-16BE for a UCS-2 message). A call whose `from`
+    is no phone number is refused: nobody could be answered.
     """
-    form = {key: _clean(value) for key, value in args.items() if key != "token"}
-    if method == "POST":
-        form["text"] = _clean(_decode(body, charset))
+    form = {key: _clean(value) for key, value in call.args.items() if key != "token"}
+    if call.method == "POST":
+        form["text"] = _clean(_decode(call.body, call.charset))
     form.setdefault("text", "")
     form["date"] = _when(form.get("ts", ""))
+    if phones.try_normalise(form.get("from", "")[:MAX_SENDER]) is None:
+        raise InboundRefused("from: not a phone number")
     return form
 
 
@@ -201,8 +207,9 @@ def _when(ts):
     return ts
 
 
-def parse_report(values):
+def parse_report(call):
     """A dlr-url call as a DeliveryReport, or None when it names no outbox row."""
+    values = call.values
     outbox_id, code = _number(values.get("id")), _number(values.get("status"))
     if outbox_id is None:
         return None
