@@ -32,9 +32,12 @@ kannel:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kannel kannel-extras >/dev/null) || \
 		echo "kannel not installed: the Kannel tests will be skipped"
 
+## lint: ruff (lint + format), the import layers (import-linter) and types on the interfaces (mypy)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

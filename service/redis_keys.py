@@ -7,8 +7,6 @@ LOGIN_FAILURES_USER = PREFIX + ":login:fail:user:{username}"
 LOGIN_FAILURES_ADDR = PREFIX + ":login:fail:addr:{address}"
 SMS_RATE_BUCKET = PREFIX + ":sms:bucket"
 SMS_GATEWAY_LAST_ERROR = PREFIX + ":sms:gateway:last-error"
-DISPATCH_LOCK = PREFIX + ":lock:dispatch"
-SWEEP_LOCK = PREFIX + ":lock:sweep"
 BENCH_BASELINE = PREFIX + ":bench:{session_id}"
 
 

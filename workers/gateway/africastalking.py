@@ -7,7 +7,8 @@ from africastalking.Service import AfricasTalkingException, validate_phone
 from africastalking.SMS import SMSService
 
 from service.states import MessageStatus
-from workers.gateway import DeliveryReport, SendResult, note_error
+from workers.gateway.base import DeliveryReport, SendResult
+from workers.gateway.status import note_error
 
 log = logging.getLogger("asuh.sms.at")
 

@@ -23,7 +23,8 @@ import requests
 from messages.gsm import UCS2, segment_info
 from service import phones
 from service.states import MessageStatus
-from workers.gateway import DeliveryReport, InboundRefused, SendResult, note_error
+from workers.gateway.base import DeliveryReport, InboundRefused, SendResult
+from workers.gateway.status import note_error
 
 log = logging.getLogger("asuh.sms.kannel")
 
@@ -153,7 +154,7 @@ def _report_problems(results):
 
 
 _local = threading.local()
-_pools = {}
+_pools: dict[tuple[int, int], ThreadPoolExecutor] = {}
 
 
 def _session():
