@@ -385,6 +385,7 @@ def test_kannel_answers_become_results(app, status, text, ok, retryable, reason)
         stub.stop()
     assert [(r.ok, r.retryable, r.reason) for r in results] == [(ok, retryable, reason)] * 2
     assert results[0].provider_id == ("kannel:5" if ok else None)
+    assert results[0].phone_fault == (status != 403)  # a refused login pauses nobody
     first = stub.requests[0]
     assert (
         first["dlr-mask"] == ["31"] and first["from"] == ["ASUH"] and first["charset"] == ["UTF-8"]

@@ -103,7 +103,7 @@ def _apply(row, report, now):
     if report.status == MessageStatus.SENT:
         return _in_flight(row, now)
     if report.status == MessageStatus.FAILED:
-        return _failed(row, report.reason or "failed", now)
+        return _failed(row, report, now)
     return False
 
 
@@ -123,8 +123,9 @@ def _in_flight(row, now):
     return True
 
 
-def _failed(row, reason, now):
+def _failed(row, report, now):
     if row.status not in (MessageStatus.SENT, MessageStatus.PENDING):
         return False
-    outcomes.message_failed(row, reason, now)
+    reason = report.reason or "failed"
+    outcomes.message_failed(row, reason, now, phone_absent=report.phone_absent)
     return True

@@ -150,7 +150,7 @@ def _apply(row, result, now):
     elif result.retryable and row.attempts < MAX_ATTEMPTS:
         return _retry_later(row, result.reason, now)
     else:
-        outcomes.message_failed(row, result.reason or "failed", now)
+        outcomes.message_failed(row, result.reason or "failed", now, phone_fault=result.phone_fault)
     return None
 
 

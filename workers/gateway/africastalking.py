@@ -1,6 +1,8 @@
-"""Africa's Talking through its official SDK; AT_BASE_URL can point it at another host."""
+"""Africa's Talking: its whole protocol, SMS (through the official SDK; AT_BASE_URL can point it
+at another host), its SMS callbacks, and the USSD request and answer format (CON/END)."""
 
 import logging
+from dataclasses import dataclass
 
 import requests
 from africastalking.Service import AfricasTalkingException, validate_phone
@@ -25,7 +27,11 @@ REPORTS = {
     "Expired": MessageStatus.FAILED,
     "AbsentSubscriber": MessageStatus.FAILED,
 }
+ABSENT = "AbsentSubscriber"  # the phone was off or out of reach: worth one later retry
+NOT_THE_PHONE = {402}  # InvalidSenderId: our sender id, not the person's number
 MAX_PROVIDER_ID = 80
+USSD_MAX_REPLY = 182  # AT cuts a USSD answer after this many characters, "CON " included
+USSD_SCREEN_CHARS = USSD_MAX_REPLY - len("CON ")  # what the menu text itself may use
 
 
 class AfricasTalkingGateway:
@@ -99,6 +105,7 @@ def _result(phone, entry):
         parts=entry.get("messageParts") if ok else None,
         retryable=not ok and code in RETRYABLE,
         reason=None if ok else status or f"statusCode {code}",
+        phone_fault=code not in NOT_THE_PHONE,
     )
 
 
@@ -125,4 +132,32 @@ def parse_report(call):
         status=status,
         provider_id=provider_id,
         reason=reason if status == MessageStatus.FAILED else None,
+        phone_absent=ABSENT in (word, reason),
     )
+
+
+@dataclass(frozen=True)
+class UssdHop:
+    """One USSD callback: the session, the caller, and every key so far joined by `*`."""
+
+    session_id: str
+    phone: str
+    text: str
+
+
+def ussd_hop(form):
+    """AT's USSD callback (sessionId, serviceCode, phoneNumber, text[, networkCode])."""
+    return UssdHop(form.get("sessionId", ""), form.get("phoneNumber", ""), form.get("text", ""))
+
+
+def ussd_answer(text, ended):
+    """`CON text` while the session goes on, `END text` when it ends; never over 182 chars."""
+    answer = ("END " if ended else "CON ") + text
+    if len(answer) > USSD_MAX_REPLY:
+        log.warning("ussd: answer of %d characters cut: %r", len(answer), answer[:60])
+    return answer[:USSD_MAX_REPLY]
+
+
+def ussd_session_id(form):
+    """The session an end-of-session notice (POST /ussd/events) is about."""
+    return form.get("sessionId", "")

@@ -20,6 +20,7 @@ class SendResult:
     parts: int | None = None
     retryable: bool = False
     reason: str | None = None
+    phone_fault: bool = True  # False when the failure is ours (a refused login, a bad sender)
 
 
 @dataclass
@@ -67,6 +68,7 @@ class DeliveryReport:
     provider_id: str | None = None
     outbox_id: int | None = None
     reason: str | None = None
+    phone_absent: bool = False  # failed because the phone was off or out of reach: try later
 
 
 class Gateway(Protocol):

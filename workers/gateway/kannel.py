@@ -123,7 +123,13 @@ def _answer(phone, ref, response, parts):
         return SendResult(phone=phone, ok=True, provider_id=provider_id, status=words, parts=parts)
     if 400 <= code < 500:
         reason = f"kannel refused ({code}): {words}"
-        return SendResult(phone=phone, ok=False, status=f"HTTP {code}", reason=reason)
+        return SendResult(
+            phone=phone,
+            ok=False,
+            status=f"HTTP {code}",
+            reason=reason,
+            phone_fault=code != 403,  # a refused login is ours, not the person's number
+        )
     reason = f"kannel answered {code}: {words}"
     return SendResult(phone=phone, ok=False, status=f"HTTP {code}", retryable=True, reason=reason)
 
