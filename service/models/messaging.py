@@ -31,7 +31,7 @@ class OutboxMessage(db.Model):
     lesson_id: Mapped[str | None] = mapped_column(String(32))
     send_after: Mapped[datetime | None] = mapped_column(UTCDateTime)  # retry or quiet hours
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a sender holds it
-    absent_retries: Mapped[int] = mapped_column(default=0)  # re-sends after the phone was found absent
+    absent_retries: Mapped[int] = mapped_column(default=0)  # re-sends after an absent phone
     # False only for the few SMS that must reach a number that opted out (STOP's confirmation)
     respect_opt_out: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
