@@ -23,6 +23,7 @@ from workers.queues import OUTBOUND, enqueue
 log = logging.getLogger("asuh.delivery")
 
 LATE_REPORT_RETRIES = [2, 10, 30, 120, 600]  # seconds; a send batch takes far less
+MAX_ROW_ID = 2**31 - 1  # the outbox id column is a 32-bit integer
 
 
 class SendInFlight(Exception):
@@ -66,6 +67,8 @@ def _apply_now(report, now):
 def _locked_row(report):
     """The row the report names, by our outbox id or by the provider's message id."""
     if report.outbox_id is not None:
+        if not 0 < report.outbox_id <= MAX_ROW_ID:
+            return None  # no such row; PostgreSQL would refuse the number outright
         where = OutboxMessage.id == report.outbox_id
     elif report.provider_id:
         where = OutboxMessage.provider_id == report.provider_id

@@ -30,7 +30,7 @@ log = logging.getLogger("asuh.sms.kannel")
 
 ACCEPTED = ("0:", "3:")  # "0: Accepted for delivery", "3: Queued for later delivery"
 DLR_MASK = 31  # every report: delivered, failed, buffered, accepted and rejected by the SMSC
-MAX_ID_DIGITS = 18
+MAX_ID_DIGITS = 12
 MAX_SENDER = 40
 # Kannel's delivery-report bit mask -> (what the row becomes, the reason when it failed)
 REPORTS = {
