@@ -21,7 +21,7 @@ from service.outbox import queue_sms
 from service.states import MessageStatus
 from tests.conftest import TOKEN
 from tests.fixtures.sms import post_inbound, replies_to
-from workers.gateway import Batch, DeliveryReport, HttpCall
+from workers.gateway import Batch, DeliveryReport, HttpCall, note_error
 from workers.gateway.kannel import KannelGateway, parse_report
 from workers.queues import INBOUND, OUTBOUND, worker_connection
 
@@ -408,3 +408,16 @@ def test_a_kannel_that_does_not_answer_in_time_is_retried_later(app):
         stub.stop()
     assert (result.ok, result.retryable) == (False, True)
     assert result.reason == "kannel unreachable: ReadTimeout"
+
+
+# --- dashboard ------------------------------------------------------------------------
+
+
+def test_the_overview_names_the_gateway_and_its_last_error(app, admin_client):
+    page = admin_client.get("/admin/").get_data(as_text=True)
+    assert "SMS gateway: <strong>console</strong>" in page and "no error recorded" in page
+    note_error("kannel", "kannel unreachable: ConnectionError")
+    app.config["SMS_GATEWAY"] = "kannel"
+    page = admin_client.get("/admin/").get_data(as_text=True)
+    assert "SMS gateway: <strong>kannel</strong>" in page
+    assert "last error" in page and "kannel unreachable: ConnectionError" in page
