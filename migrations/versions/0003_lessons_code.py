@@ -1,7 +1,7 @@
 """village local services: the UPTD PPA, puskesmas and hotline its lessons name
 
 Revision ID: lessons_code
-Revises: 0001
+Revises: kannel
 Create Date: 2026-11-30 09:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'lessons_code'
-down_revision = '0001'
+down_revision = 'kannel'
 branch_labels = None
 depends_on = None
 
