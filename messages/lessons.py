@@ -1,30 +1,39 @@
-"""Lesson catalog: loads the per-track TOML files, renders SMS bodies and checks the content."""
+"""Lesson catalog: loads the per-track TOML files and regional packs, renders SMS bodies and
+checks the content."""
 
 from __future__ import annotations
 
 import functools
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from messages.gsm import non_gsm_characters, segment_info, to_gsm
+from messages.lesson_data import (
+    AGE_BANDS,
+    SOURCE_LANGUAGE,
+    TRACKS,
+    Lesson,
+    Pack,
+    lesson_from,
+    pack_from,
+    review_from,
+)
+from messages.lesson_rules import MODULES, SHIPPED, Rules, check_lesson, review_problems
+from messages.pack_check import Place, check_packs
+from messages.placeholders import LOCAL_SERVICES, PLACEHOLDERS, fill_placeholders, first_value
 
-TRACKS = ("caregiver", "migrant", "adolescent", "facilitator")
-LANGUAGES = ("id", "en")
-AGE_BANDS = ("0-5", "6-11", "12-17")
-SCOPES = ("province", "village")
+# Re-exported: the rest of the code reads lessons through this module.
+__all__ = ["AGE_BANDS", "MODULES", "PLACEHOLDERS", "Place", "TRACKS", "fill_placeholders"]
+
+LANGUAGES = ("id", "en")  # the source languages: every track, complete
+TRANSLATION_CODE = re.compile(r"[a-z]{2,3}")  # jv, su, sas: may cover part of a track
 
 DEFAULT_PATH = Path(__file__).with_name("lessons")
-MIN_LESSONS = {"caregiver": 24, "migrant": 12, "adolescent": 8, "facilitator": 8}
-MAX_TITLE = 30
-MAX_SEGMENTS = 2
-MAX_SEPTETS = 306
-# Worst-case lengths of what fills each placeholder, used to check lengths.
-PLACEHOLDERS = {"name": 15, "village": 20, "ussd": 12}
-PLACEHOLDER_RE = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
-BRACED_RE = re.compile(r"\{[^{}]*\}")
-_GAP = "\x00"  # marks where an empty placeholder was, so only its own spacing is tidied
+PACKS_DIR = "packs"
+# What the shipped content must hold today, and what the four complete modules hold.
+MIN_LESSONS = SHIPPED.minimums
+MODULE_LESSONS = MODULES.minimums
 
 
 class ContentError(ValueError):
@@ -42,19 +51,41 @@ def age_band(age_years: int) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Lesson:
-    """One SMS lesson in one language, at a fixed position in its track."""
+UNKNOWN_BIRTH_MONTH = 7  # mid-year: the least biased guess for "born in 2016"
+ADULT_YEARS = 18
 
-    id: str
-    track: str
-    language: str
-    position: int
-    title: str
-    topic: str
-    text: str
-    variants: dict[str, str] = field(default_factory=dict, hash=False)
-    summary: str | None = None
+
+def age_in_years(birth_year: int, birth_month: int | None, today) -> int:
+    """Whole years of age on `today`; negative for a child not born yet."""
+    months = (today.year - birth_year) * 12 + today.month - (birth_month or UNKNOWN_BIRTH_MONTH)
+    return months // 12
+
+
+def births_bands(births, today) -> tuple[str, ...]:
+    """The bands of the children under 18 among (year, month) births, youngest first."""
+    ages = [age_in_years(year, month, today) for year, month in births]
+    return household_bands(age for age in ages if age < ADULT_YEARS)
+
+
+def household_bands(ages) -> tuple[str, ...]:
+    """The distinct age bands of a household's children under 18, youngest band first."""
+    found = {age_band(age) for age in ages if age >= 0} - {None}
+    return tuple(band for band in AGE_BANDS if band in found)
+
+
+def reaches(lesson: Lesson, bands) -> bool:
+    """A lesson restricted to some bands goes only to households with a child in one of them."""
+    return not lesson.bands or any(band in lesson.bands for band in bands)
+
+
+def _meant(lesson: Lesson, bands) -> list[str]:
+    """The household's bands a lesson is meant for (all of them unless it names its bands)."""
+    return [band for band in bands if not lesson.bands or band in lesson.bands]
+
+
+def _varied(lesson: Lesson, bands) -> list[str]:
+    """The household's bands the lesson has its own variant for."""
+    return [band for band in _meant(lesson, bands) if band in lesson.variants]
 
 
 def _norm(name: str | None) -> str:
@@ -62,66 +93,218 @@ def _norm(name: str | None) -> str:
     return " ".join((name or "").split()).casefold()
 
 
-def fill_placeholders(text: str, **values: object) -> str:
-    """Fill {name}/{village}/{ussd}; a missing value vanishes with the space before it."""
-    clean = {k: " ".join(to_gsm(str(v)).split()) for k, v in values.items() if v is not None}
-    out = PLACEHOLDER_RE.sub(lambda m: clean.get(m.group(1)) or _GAP, text)
-    out = re.sub(rf"(^|\n){_GAP}[ ,]*", r"\1", out)  # "{name}, coba" -> "coba"
-    out = re.sub(rf" *{_GAP} *(?=[,.!?;:])", "", out)  # "Halo {name}," -> "Halo,"
-    return re.sub(rf" *{_GAP} *", " ", out).strip()  # "di {village} ini" -> "di ini"
-
-
 @dataclass(frozen=True)
 class Catalog:
-    """All lessons by track and language, plus regional overrides keyed by place."""
+    """All lessons by track and language, plus the regional packs that adapt them to a place.
+
+    A place (village, province) gets the track's lessons with its packs' own lessons inserted
+    after their anchors; positions (what an enrollment counts) are positions in that sequence.
+    """
 
     path: Path
     tracks: dict[tuple[str, str], list[Lesson]]
-    overrides: dict[tuple[str, str, str, str, str | None], str] = field(default_factory=dict)
+    packs: tuple[Pack, ...] = ()
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def lessons(self, track: str, language: str) -> list[Lesson]:
-        """Lessons of a track in sending order."""
+        """Lessons of a track in sending order (every village's; no regional lessons)."""
         try:
             return list(self.tracks[(track, language)])
         except KeyError:
             raise KeyError(f"no lessons for track {track!r} in language {language!r}") from None
 
-    def count(self, track: str) -> int:
-        """How many lessons a track has (the same in every language)."""
-        return max((len(v) for (t, _), v in self.tracks.items() if t == track), default=0)
+    def count(self, track: str, village=None, province=None) -> int:
+        """How many lessons a track has for a place (the same in every language)."""
+        return len(self._ids(str(track), village, province))
 
-    def lesson(self, track: str, position: int, language: str) -> Lesson:
+    def lesson(self, track: str, position: int, language: str, village=None, province=None):
         """The lesson at a 0-based position; IndexError past the end of the track."""
         if position < 0:
             raise IndexError(f"negative lesson position {position}")
-        return self.lessons(track, language)[position]
+        return self.sequence(track, language, village, province)[position]
 
-    def _override(self, lesson: Lesson, scope: str, place: str | None, band: str | None):
-        """A band-specific override beats a whole-lesson override for the same place."""
-        if not place:
+    def sequence(self, track, language, village=None, province=None) -> list[Lesson]:
+        """The lessons a place receives on a track, in order, positioned in that order."""
+        track = str(track)
+        key = ("seq", track, language, _norm(village), _norm(province))
+        if key not in self._memo:
+            self.lessons(track, language)  # KeyError for a language the track lacks
+            ids = self._ids(track, village, province)
+            found = (self._by_id(track, lesson_id, language) for lesson_id in ids)
+            self._memo[key] = [replace(x, position=i) for i, x in enumerate(found)]
+        return self._memo[key]
+
+    def _ids(self, track, village, province) -> list[str]:
+        """Lesson ids of a place's track: the base order with pack lessons after anchors."""
+        key = ("ids", track, _norm(village), _norm(province))
+        if key not in self._memo:
+            base = self.tracks.get((track, SOURCE_LANGUAGE)) or next(
+                (v for (t, _), v in self.tracks.items() if t == track), []
+            )
+            ids, last = [x.id for x in base], {}
+            for slug in reversed(self.slugs_for(village, province)):  # province first
+                for own in self._pack_file(slug).lessons:
+                    if own.track == track:
+                        _insert(ids, last, own)
+            self._memo[key] = ids
+        return self._memo[key]
+
+    def _by_id(self, track, lesson_id, language) -> Lesson:
+        """A lesson of the track or of a pack, in the language or else in Indonesian."""
+        for lang in dict.fromkeys((language, SOURCE_LANGUAGE)):
+            for lesson in self.tracks.get((track, lang), ()):
+                if lesson.id == lesson_id:
+                    return lesson
+            for pack in self.packs:
+                if pack.language == lang:
+                    found = next((x for x in pack.lessons if x.id == lesson_id), None)
+                    if found is not None:
+                        return found
+        raise KeyError(f"lesson {lesson_id!r} not found in {track} ({language})")
+
+    def find(self, lesson_id: str, language: str) -> Lesson | None:
+        """A lesson of any track or pack by id, written in exactly this language."""
+        for (_, lang), lessons in self.tracks.items():
+            if lang == language:
+                found = next((x for x in lessons if x.id == lesson_id), None)
+                if found is not None:
+                    return found
+        own = (x for p in self.packs if p.language == language for x in p.lessons)
+        return next((x for x in own if x.id == lesson_id), None)
+
+    def languages(self) -> list[str]:
+        """Every language some lesson or pack is written in, Indonesian first."""
+        found = {lang for _, lang in self.tracks} | {p.language for p in self.packs}
+        return sorted(found, key=lambda lang: (lang != SOURCE_LANGUAGE, lang))
+
+    def band_for(self, track, position, bands, village=None, province=None) -> str | None:
+        """Which child a lesson speaks about when a household has several: they take turns.
+
+        Among the lessons that have something different to say to two of the household's
+        children, the child spoken to moves on one band each time, so over a cycle a
+        grandmother raising a 3-year-old and a 14-year-old hears about both.
+        """
+        sequence = self.sequence(track, SOURCE_LANGUAGE, village, province)
+        lesson = sequence[position]
+        choices = _varied(lesson, bands) or _meant(lesson, bands)
+        if not choices:
             return None
-        key = (scope, _norm(place), lesson.language, lesson.id)
-        return self.overrides.get((*key, band)) or self.overrides.get((*key, None))
+        turn = sum(1 for x in sequence[:position] if len(_varied(x, bands)) > 1)
+        return choices[turn % len(choices)]
+
+    # ------------------------------------------------------------ regional packs
+
+    def slugs_for(self, village=None, province=None) -> list[str]:
+        """The packs serving a place, most local first (a village's, then its province's)."""
+        wanted = (("village", _norm(village)), ("province", _norm(province)))
+        slugs = []
+        for scope, place in wanted:
+            for pack in self.packs:
+                if place and pack.scope == scope and _norm(pack.name) == place:
+                    slugs.append(pack.slug)
+        return list(dict.fromkeys(slugs))
+
+    def _pack_file(self, slug, language=SOURCE_LANGUAGE) -> Pack:
+        """A pack in a language, else in Indonesian, else in whatever it is written in."""
+        files = [p for p in self.packs if p.slug == slug]
+        return min(files, key=lambda p: (p.language != language, _source_first(p)))
+
+    def packs_in(self, language, village=None, province=None) -> list[Pack]:
+        """The place's packs written in this language, most local first."""
+        found = (self._pack_file(s, language) for s in self.slugs_for(village, province))
+        return [pack for pack in found if pack.language == language]
+
+    def overrides_of(self, lesson_id: str) -> list[tuple[Pack, str | None, str]]:
+        """(pack, band, text) for every regional text replacing this lesson, in any language."""
+        return [
+            (pack, band, text)
+            for pack in self.packs
+            for (target, band), text in pack.overrides.items()
+            if target == lesson_id
+        ]
+
+    def _override(self, lesson: Lesson, band, village, province) -> str | None:
+        """The most local pack text for this lesson; a band's own beats the whole lesson's."""
+        for pack in self.packs_in(lesson.language, village, province):
+            text = pack.overrides.get((lesson.id, band)) or pack.overrides.get((lesson.id, None))
+            if text:
+                return text
+        return None
 
     def pick_text(self, lesson: Lesson, band=None, village=None, province=None) -> str:
-        """Village override > province override > age-band variant > default text."""
+        """Village pack > province pack > age-band variant > default text."""
         return (
-            self._override(lesson, "village", village, band)
-            or self._override(lesson, "province", province, band)
+            self._override(lesson, band, village, province)
             or lesson.variants.get(band or "")
             or lesson.text
         )
 
+    def local_services(self, village=None, province=None, own=None, defaults=None) -> dict:
+        """What fills {uptd_ppa}, {puskesmas}, {hotline}: set on the village > its packs'
+        defaults (village pack, then province pack) > the deployment's > the built-in names."""
+        found = self.local_origins(village, province, own, defaults)
+        return {key: value for key, (value, _) in found.items()}
+
+    def local_origins(self, village=None, province=None, own=None, defaults=None) -> dict:
+        """{key: (value, where it came from)}, so the dashboard can say why a name is used."""
+        chain = [("village", own)]
+        chain += [
+            (f"pack {slug}", self.pack_defaults(slug)) for slug in self.slugs_for(village, province)
+        ]
+        chain += [("deployment default", defaults), ("built-in default", LOCAL_SERVICES)]
+        found = {}
+        for key in LOCAL_SERVICES:
+            origin = next(name for name, values in chain if first_value(key, values))
+            found[key] = (first_value(key, dict(chain)[origin]), origin)
+        return found
+
+    def pack_defaults(self, slug: str) -> dict[str, str]:
+        """A pack's [placeholders], merged over its language files (Indonesian's first)."""
+        files = sorted((p for p in self.packs if p.slug == slug), key=_source_first)
+        merged: dict[str, str] = {}
+        for pack in files:
+            merged = {**pack.placeholders, **merged}
+        return merged
+
+    def zone(self, village=None, province=None) -> str | None:
+        """The time-zone label the place's most local pack writes its times in."""
+        slugs = self.slugs_for(village, province)
+        return self._pack_file(slugs[0]).zone if slugs else None
+
+    # ------------------------------------------------------------ rendering
+
     def render(self, track, position, language, band=None, village=None, province=None, **values):
         """The final SMS body for one recipient, placeholders filled."""
-        lesson = self.lesson(track, position, language)
+        lesson = self.lesson(track, position, language, village, province)
         text = self.pick_text(lesson, band, village, province)
-        return fill_placeholders(text, village=village, **values)
+        given = {k: v for k, v in values.items() if v is not None}
+        filled = {**self.local_services(village, province), **given}
+        return fill_placeholders(text, village=village, **filled)
 
-    def render_summary(self, position, language, village=None, **values) -> str:
+    def render_summary(self, position, language, village=None, province=None, **values) -> str:
         """The next-day summary of a facilitator session, for caregivers who missed it."""
-        lesson = self.lesson("facilitator", position, language)
-        return fill_placeholders(lesson.summary or "", village=village, **values)
+        lesson = self.lesson("facilitator", position, language, village, province)
+        given = {k: v for k, v in values.items() if v is not None}
+        filled = {**self.local_services(village, province), **given}
+        return fill_placeholders(lesson.summary or "", village=village, **filled)
+
+
+def own_services(village) -> dict:
+    """What a village's admin has set for each local service (None when unset)."""
+    return {key: getattr(village, key, None) for key in LOCAL_SERVICES}
+
+
+def _source_first(pack: Pack) -> tuple[bool, str]:
+    """Order a pack's files Indonesian first, then by language."""
+    return pack.language != SOURCE_LANGUAGE, pack.language
+
+
+def _insert(ids: list[str], last: dict[str, str], own: Lesson) -> None:
+    """Put a pack lesson after its anchor (after earlier ones on the same anchor); else last."""
+    anchor = last.get(own.after, own.after)
+    at = ids.index(anchor) + 1 if anchor in ids else len(ids)
+    ids.insert(at, own.id)
+    last[own.after] = own.id
 
 
 # ---------------------------------------------------------------- reading files
@@ -132,21 +315,21 @@ class _Raw:
     """Parsed TOML files, kept raw so the checker can report every problem at once."""
 
     files: dict[Path, dict] = field(default_factory=dict)
-    overrides: dict[Path, dict] = field(default_factory=dict)
+    packs: dict[Path, dict] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
 
-def _parse(file: Path, problems: list[str]) -> dict | None:
+def _parse(file: Path, problems: list[str], shown: str | None = None) -> dict | None:
     """One TOML file, or None with a problem noted."""
     try:
         return tomllib.loads(file.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        problems.append(f"{file.name}: cannot be read as TOML: {exc}")
+        problems.append(f"{shown or file.name}: cannot be read as TOML: {exc}")
         return None
 
 
 def _read(path: Path) -> _Raw:
-    """Every lesson and override file under a catalog directory."""
+    """Every lesson and pack file under a catalog directory."""
     raw = _Raw()
     if not path.is_dir():
         raw.problems.append(f"{path}: lesson directory not found")
@@ -154,53 +337,61 @@ def _read(path: Path) -> _Raw:
     for file in sorted(path.glob("*.toml")):
         if (data := _parse(file, raw.problems)) is not None:
             raw.files[file] = data
-    for file in sorted((path / "overrides").glob("*.toml")):
-        if (data := _parse(file, raw.problems)) is not None:
-            raw.overrides[file] = data
+    for file in sorted((path / PACKS_DIR).glob("*.toml")):
+        if (data := _parse(file, raw.problems, f"{PACKS_DIR}/{file.name}")) is not None:
+            raw.packs[file] = data
+    raw.problems += [
+        f"overrides/{file.name}: regional overrides now live in {PACKS_DIR}/ "
+        f"(move it to {PACKS_DIR}/{file.name} and add its zone)"
+        for file in sorted((path / "overrides").glob("*.toml"))
+    ]
     return raw
-
-
-def _text(value: object) -> str:
-    """Lesson strings without the newline TOML keeps after a multi-line string."""
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _lesson(entry: dict, track: str, language: str, position: int) -> Lesson:
-    """One [[lesson]] table as a Lesson."""
-    variants = entry.get("variants") if isinstance(entry.get("variants"), dict) else {}
-    return Lesson(
-        id=_text(entry.get("id")),
-        track=track,
-        language=language,
-        position=position,
-        title=_text(entry.get("title")),
-        topic=_text(entry.get("topic")),
-        text=_text(entry.get("text")),
-        variants={str(k): _text(v) for k, v in variants.items()},
-        summary=_text(entry.get("summary")) or None,
-    )
 
 
 def _track_lessons(data: dict) -> tuple[tuple[str, str], list[Lesson]]:
     """A track file's (track, language) key and its lessons in order."""
     track, language = str(data.get("track", "")), str(data.get("language", ""))
+    review = review_from(data.get("review"))
     entries = [e for e in data.get("lesson") or [] if isinstance(e, dict)]
-    return (track, language), [_lesson(e, track, language, i) for i, e in enumerate(entries)]
+    lessons = [lesson_from(e, track, language, i, review) for i, e in enumerate(entries)]
+    return (track, language), lessons
 
 
-def _override_items(data: dict):
-    """(key, text) pairs from one override file."""
-    scope, place, language = data.get("scope"), _norm(data.get("name")), data.get("language")
-    for entry in data.get("override") or []:
-        key = (scope, place, language, entry.get("lesson"), entry.get("band"))
-        yield key, _text(entry.get("text"))
+def _inherit(lessons: list[Lesson], source: dict[str, Lesson]) -> list[Lesson]:
+    """Sources and bands written once, in Indonesian, carried to the other languages."""
+    out = []
+    for lesson in lessons:
+        base = source.get(lesson.id)
+        if base is not None and base is not lesson:
+            lesson = replace(
+                lesson, sources=lesson.sources or base.sources, bands=lesson.bands or base.bands
+            )
+        out.append(lesson)
+    return out
+
+
+def _source_lessons(tracks, packs) -> dict[str, Lesson]:
+    """Every Indonesian lesson by id, from the tracks and the packs."""
+    found = {x.id: x for (_, lang), v in tracks.items() if lang == SOURCE_LANGUAGE for x in v}
+    for pack in packs:
+        if pack.language == SOURCE_LANGUAGE:
+            found.update({x.id: x for x in pack.lessons})
+    return found
+
+
+def pack_slug(file: Path) -> str:
+    """The pack a file belongs to: ntt.en.toml and ntt.id.toml are one pack, "ntt"."""
+    return file.name.split(".")[0]
 
 
 def _build(path: Path, raw: _Raw) -> Catalog:
     """A Catalog from parsed files."""
     tracks = dict(_track_lessons(data) for data in raw.files.values())
-    overrides = {k: v for data in raw.overrides.values() for k, v in _override_items(data)}
-    return Catalog(path=path, tracks=tracks, overrides=overrides)
+    packs = [pack_from(pack_slug(f), f"{PACKS_DIR}/{f.name}", d) for f, d in raw.packs.items()]
+    source = _source_lessons(tracks, packs)
+    tracks = {key: _inherit(lessons, source) for key, lessons in tracks.items()}
+    packs = [replace(p, lessons=tuple(_inherit(list(p.lessons), source))) for p in packs]
+    return Catalog(path=path, tracks=tracks, packs=tuple(packs))
 
 
 @functools.lru_cache(maxsize=16)
@@ -216,65 +407,6 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
 # ---------------------------------------------------------------- checking
 
 
-def _worst_case(text: str) -> str:
-    """The text with each placeholder at its longest, to price the costliest send."""
-    return PLACEHOLDER_RE.sub(lambda m: "x" * PLACEHOLDERS[m.group(1)], text)
-
-
-def check_text(where: str, label: str, text: str) -> list[str]:
-    """Every problem with one SMS body: empty, characters, placeholders, length."""
-    if not text:
-        return [f"{where}: {label} is empty"]
-    problems = _char_problems(where, label, text)
-    problems += _placeholder_problems(where, label, text)
-    info = segment_info(to_gsm(_worst_case(text)))
-    if info.units > MAX_SEPTETS or info.segments > MAX_SEGMENTS:
-        problems.append(
-            f"{where}: {label} is {info.units} septets with placeholders at their longest "
-            f"({info.segments} SMS); the limit is {MAX_SEPTETS} (2 SMS)"
-        )
-    return problems
-
-
-def _char_problems(where: str, label: str, text: str) -> list[str]:
-    """Sentences naming each non-GSM character and what to write instead."""
-    problems = []
-    for char, replacement in non_gsm_characters(text):
-        fix = f'use "{replacement}"' if replacement is not None else "remove it"
-        problems.append(f"{where}: character {char!r} in {label} is not GSM-7; {fix}")
-    return problems
-
-
-def _placeholder_problems(where: str, label: str, text: str) -> list[str]:
-    """Unknown {names} and stray braces that would reach a phone verbatim."""
-    rest = PLACEHOLDER_RE.sub("", text)
-    problems = [
-        f"{where}: broken placeholder {m} in {label}; allowed: "
-        + ", ".join("{" + p + "}" for p in PLACEHOLDERS)
-        for m in BRACED_RE.findall(rest)
-    ]
-    if re.search(r"[{}]", BRACED_RE.sub("", rest)):
-        problems.append(f"{where}: unbalanced brace in {label}")
-    return problems
-
-
-def _check_lesson(file: str, lesson: Lesson) -> list[str]:
-    """Fields, title, texts, variants and summary of one lesson."""
-    where = f"{file} {lesson.id or f'lesson #{lesson.position + 1}'}"
-    problems = [f"{where}: missing {k}" for k in ("id", "title", "topic") if not getattr(lesson, k)]
-    if len(lesson.title) > MAX_TITLE:
-        problems.append(f"{where}: title is {len(lesson.title)} characters; at most {MAX_TITLE}")
-    problems += _char_problems(where, "title", lesson.title)
-    problems += check_text(where, "text", lesson.text)
-    for band, text in lesson.variants.items():
-        if band not in AGE_BANDS:
-            problems.append(f"{where}: unknown band {band!r}; use one of {', '.join(AGE_BANDS)}")
-        problems += check_text(where, f"variant {band}", text)
-    if lesson.track == "facilitator" or lesson.summary is not None:
-        problems += check_text(where, "summary", lesson.summary or "")
-    return problems
-
-
 def _check_file_header(file: Path, data: dict) -> list[str]:
     """A track file says which track and language it holds, matching its name."""
     track, language = data.get("track"), data.get("language")
@@ -282,12 +414,22 @@ def _check_file_header(file: Path, data: dict) -> list[str]:
     if track not in TRACKS:
         problems.append(f"{file.name}: unknown track {track!r}; use one of {', '.join(TRACKS)}")
     if language not in LANGUAGES:
-        problems.append(f"{file.name}: unknown language {language!r}")
+        problems += _translation_header(file, language, data)
     if file.name != f"{track}.{language}.toml":
         problems.append(f"{file.name}: should be named {track}.{language}.toml")
     if not isinstance(data.get("lesson"), list) or not data["lesson"]:
         problems.append(f"{file.name}: no [[lesson]] tables")
     return problems
+
+
+def _translation_header(file: Path, language: object, data: dict) -> list[str]:
+    """A translation (any language but the source ones) says who reviewed it, if anyone."""
+    if not isinstance(language, str) or not TRANSLATION_CODE.fullmatch(language):
+        return [f"{file.name}: unknown language {language!r}"]
+    review = review_from(data.get("review"))
+    if review is None:
+        return [f'{file.name}: a translation needs [review] (status = "draft" until reviewed)']
+    return review_problems(file.name, review)
 
 
 def _check_ids(catalog: Catalog, files: dict[tuple[str, str], str]) -> list[str]:
@@ -305,22 +447,42 @@ def _check_ids(catalog: Catalog, files: dict[tuple[str, str], str]) -> list[str]
     return problems
 
 
-def _check_languages(catalog: Catalog, files: dict[tuple[str, str], str]) -> list[str]:
+def _check_languages(catalog: Catalog, files: dict, rules: Rules) -> list[str]:
     """Every track in every language, same ids in the same order, same topics and bands."""
     problems = []
     for track in TRACKS:
         present = [lang for lang in LANGUAGES if (track, lang) in catalog.tracks]
         problems += [f"{track}.{lang}.toml: missing" for lang in LANGUAGES if lang not in present]
         if present:
-            problems += _check_track_count(catalog, track, present[0])
+            problems += _check_track_count(catalog, track, present[0], rules)
         for other in present[1:]:
             problems += _compare(catalog, track, present[0], other, files)
+    for track, language in catalog.tracks:
+        if language not in LANGUAGES and (track, SOURCE_LANGUAGE) in catalog.tracks:
+            problems += _compare_translation(catalog, track, language, files)
     return problems
 
 
-def _check_track_count(catalog: Catalog, track: str, language: str) -> list[str]:
+def _compare_translation(catalog: Catalog, track: str, language: str, files) -> list[str]:
+    """A translation may cover part of a track (the rest falls back to Indonesian), but what
+    it covers is the Indonesian lessons, in their order, with their topics and bands."""
+    source = {x.id: x for x in catalog.tracks[(track, SOURCE_LANGUAGE)]}
+    own = catalog.tracks[(track, language)]
+    name = files[(track, language)]
+    problems = [f"{name} {x.id}: not in {track}.id.toml" for x in own if x.id not in source]
+    shared = [x for x in own if x.id in source]
+    if [x.id for x in shared] != [i for i in source if i in {x.id for x in shared}]:
+        problems.append(f"{name}: lessons not in the same order as in {SOURCE_LANGUAGE}")
+    for lesson in shared:
+        base = source[lesson.id]
+        if lesson.topic != base.topic or set(lesson.variants) != set(base.variants):
+            problems.append(f"{name} {lesson.id}: topic or age-band variants differ from id")
+    return problems
+
+
+def _check_track_count(catalog: Catalog, track: str, language: str, rules: Rules) -> list[str]:
     """Each track needs enough lessons to run the programme."""
-    have, need = len(catalog.tracks[(track, language)]), MIN_LESSONS.get(track, 0)
+    have, need = len(catalog.tracks[(track, language)]), rules.minimums.get(track, 0)
     if have < need:
         return [f"{track}.{language}.toml: {have} lessons; the {track} track needs at least {need}"]
     return []
@@ -344,44 +506,17 @@ def _compare(catalog: Catalog, track: str, base: str, other: str, files) -> list
             problems.append(f"{files[(track, other)]} {i}: topic differs from {base}")
         if set(a[i].variants) != set(b[i].variants):
             problems.append(f"{files[(track, other)]} {i}: age-band variants differ from {base}")
+        if set(a[i].bands) != set(b[i].bands):
+            problems.append(f"{files[(track, other)]} {i}: bands differ from {base}")
     return problems
 
 
-def _check_override_file(file: Path, data: dict, catalog: Catalog) -> list[str]:
-    """Scope, place, language and every override entry of one override file."""
-    name = f"overrides/{file.name}"
-    problems = []
-    if data.get("scope") not in SCOPES:
-        problems.append(f"{name}: scope must be one of {', '.join(SCOPES)}")
-    if not _norm(data.get("name")):
-        problems.append(f"{name}: missing name (the {data.get('scope') or 'place'})")
-    if data.get("language") not in LANGUAGES:
-        problems.append(f"{name}: unknown language {data.get('language')!r}")
-    ids = {x.id for lessons in catalog.tracks.values() for x in lessons}
-    seen = set()
-    for i, entry in enumerate(data.get("override") or []):
-        problems += _check_override(name, i, entry, ids)
-        if (key := (entry.get("lesson"), entry.get("band"))) in seen:
-            problems.append(f"{name} {key[0]}: overridden twice for band {key[1] or 'any'}")
-        seen.add(key)
-    return problems
+def check_content(path=None, rules: Rules = SHIPPED, places=None) -> list[str]:
+    """Every problem in the lesson and pack files, as sentences naming file and lesson id.
 
-
-def _check_override(name: str, index: int, entry: dict, ids: set[str]) -> list[str]:
-    """One [[override]]: known lesson, known band, a sound text."""
-    lesson_id = entry.get("lesson")
-    where = f"{name} {lesson_id or f'override #{index + 1}'}"
-    problems = []
-    if lesson_id not in ids:
-        problems.append(f"{where}: override names unknown lesson {lesson_id!r}")
-    band = entry.get("band")
-    if band is not None and band not in AGE_BANDS:
-        problems.append(f"{where}: unknown band {band!r}; use one of {', '.join(AGE_BANDS)}")
-    return problems + check_text(where, "override text", _text(entry.get("text")))
-
-
-def check_content(path: str | Path | None = None) -> list[str]:
-    """Every problem in the lesson files, as sentences naming file and lesson id."""
+    `places` are the database's villages (when there is a database): each must have every
+    local service its packs name filled; without them the packs' defaults must fill them.
+    """
     path = Path(path or DEFAULT_PATH)
     raw = _read(path)
     problems = list(raw.problems)
@@ -390,9 +525,7 @@ def check_content(path: str | Path | None = None) -> list[str]:
     catalog = _build(path, raw)
     files = {_track_lessons(d)[0]: f.name for f, d in raw.files.items()}
     for key, lessons in catalog.tracks.items():
-        problems += [p for lesson in lessons for p in _check_lesson(files[key], lesson)]
+        problems += [p for lesson in lessons for p in check_lesson(files[key], lesson, rules)]
     problems += _check_ids(catalog, files)
-    problems += _check_languages(catalog, files)
-    for file, data in raw.overrides.items():
-        problems += _check_override_file(file, data, catalog)
-    return problems
+    problems += _check_languages(catalog, files, rules)
+    return problems + check_packs(catalog, raw.packs, LANGUAGES, rules, places)

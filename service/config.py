@@ -21,6 +21,17 @@ DEFAULT_SAFEGUARDING_WORDS = (
     "kekerasan,dipukul,pukul,pelecehan,dilecehkan,diperkosa,perkosa,disiksa,siksa,"
     "dianiaya,aniaya,abuse,abused,violence,beaten,raped,molested"
 )
+# Child marriage: a word containing one of these stems near one of the child words below.
+DEFAULT_MARRIAGE_WORDS = "kawin,nikah,marry,marri,wedding"
+DEFAULT_CHILD_WORDS = (
+    "anak,anakku,anaknya,anak-anak,cucu,cucuku,cucunya,umur,umurnya,usia,usianya,putri,putriku,"
+    "putrinya,gadis,remaja,child,children,kid,daughter,granddaughter,girl,age,aged,years,teen,"
+    "underage"
+)
+DEFAULT_SUICIDE_WORDS = (
+    "bunuh diri,ingin mati,mau mati,pengen mati,ingin mengakhiri hidup,mengakhiri hidup,"
+    "akhiri hidup,tidak ingin hidup,gantung diri,suicide,kill myself,want to die,end my life"
+)
 DEFAULT_QUIET_HOURS = "20:00-07:00"
 DEFAULT_LESSONS_PER_WEEK = 2
 DEFAULT_CHILD_HOTLINE = "SAPA 129"
@@ -90,6 +101,9 @@ def from_environment():
         "SMS_MAX_PER_SECOND": float(_env("SMS_MAX_PER_SECOND", DEFAULT_SMS_MAX_PER_SECOND)),
         "USSD_SESSION_TTL": int(_env("USSD_SESSION_TTL", DEFAULT_USSD_SESSION_TTL)),
         "SAFEGUARDING_WORDS": _env("SAFEGUARDING_WORDS", DEFAULT_SAFEGUARDING_WORDS),
+        "MARRIAGE_WORDS": _env("MARRIAGE_WORDS", DEFAULT_MARRIAGE_WORDS),
+        "CHILD_WORDS": _env("CHILD_WORDS", DEFAULT_CHILD_WORDS),
+        "SUICIDE_WORDS": _env("SUICIDE_WORDS", DEFAULT_SUICIDE_WORDS),
         "QUIET_HOURS": _env("QUIET_HOURS", DEFAULT_QUIET_HOURS),
         "LESSONS_PER_WEEK": int(_env("LESSONS_PER_WEEK", DEFAULT_LESSONS_PER_WEEK)),
         "CHILD_HOTLINE": _env("CHILD_HOTLINE", DEFAULT_CHILD_HOTLINE),

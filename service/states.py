@@ -102,3 +102,11 @@ class Channel(StrEnum):
     CLI = "cli"
     ADMIN = "admin"
     SEED = "seed"
+
+
+class Concern(StrEnum):
+    """What an inbound SMS may be reporting, most urgent first (the reply fits the first)."""
+
+    SUICIDE = "suicide"
+    MARRIAGE = "marriage"  # a child being married off
+    HARM = "harm"

@@ -1,7 +1,6 @@
 """Lesson content: the shipped lessons pass the checker, the checker catches each kind of
 problem, rendering picks the right text and fills placeholders, and the CLI says so."""
 
-import json
 import re
 
 import pytest
@@ -12,6 +11,7 @@ from messages.lessons import (
     AGE_BANDS,
     LANGUAGES,
     MIN_LESSONS,
+    MODULE_LESSONS,
     TRACKS,
     ContentError,
     age_band,
@@ -19,77 +19,14 @@ from messages.lessons import (
     load_catalog,
 )
 from service.cli.content import content
+from tests.content_catalog import TRY_THIS, cat, pack
 
-PREFIX = {"caregiver": "cg", "migrant": "mg", "adolescent": "ad", "facilitator": "fs"}
-TRY_THIS = {"id": "Coba ini:", "en": "Try this:"}
-
-# ---------------------------------------------------------------- a small catalog on disk
-
-
-def toml_value(value):
-    """TOML for a string or a flat table; JSON string escapes are valid TOML basic strings."""
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(k)} = {toml_value(v)}" for k, v in value.items()) + "}"
-    return json.dumps(value, ensure_ascii=False)
-
-
-def write_toml(path, header, tables_key, tables):
-    """Write header keys then one [[tables_key]] per entry."""
-    lines = [f"{k} = {toml_value(v)}" for k, v in header.items()]
-    for table in tables:
-        lines += ["", f"[[{tables_key}]]"]
-        lines += [f"{k} = {toml_value(v)}" for k, v in table.items()]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def make_lessons(track, language):
-    """The minimum number of short, valid lessons for a track."""
-    lessons = []
-    for i in range(1, MIN_LESSONS[track] + 1):
-        lesson = {
-            "id": f"{PREFIX[track]}{i:02d}",
-            "title": f"{track} {i}",
-            "topic": f"topic-{i}",
-            "text": f"Halo {{name}}, lesson {i} ({language}). {TRY_THIS[language]} one thing.",
-        }
-        if track == "facilitator":
-            lesson["summary"] = f"Session {i} summary for {{village}}."
-        lessons.append(lesson)
-    return lessons
-
-
-class Catalog:
-    """A valid catalog in tmp_path, edited in place by each test before checking."""
-
-    def __init__(self, root):
-        self.root = root
-        self.data = {(t, lang): make_lessons(t, lang) for t in TRACKS for lang in LANGUAGES}
-        self.overrides = {}
-
-    def lesson(self, track, lesson_id, language="id"):
-        return next(x for x in self.data[(track, language)] if x["id"] == lesson_id)
-
-    def write(self):
-        (self.root / "overrides").mkdir(parents=True, exist_ok=True)
-        for (track, language), lessons in self.data.items():
-            header = {"track": track, "language": language}
-            write_toml(self.root / f"{track}.{language}.toml", header, "lesson", lessons)
-        for name, (header, entries) in self.overrides.items():
-            write_toml(self.root / "overrides" / name, header, "override", entries)
-        return self.root
-
-    def problems(self):
-        return check_content(self.write())
-
-
-@pytest.fixture
-def cat(tmp_path):
-    return Catalog(tmp_path / "lessons")
+__all__ = ["cat"]
 
 
 def ntb(*entries, scope="province", name="Nusa Tenggara Barat", language="id"):
-    """An override file's header and entries."""
-    return {"scope": scope, "name": name, "language": language}, list(entries)
+    """A pack file overriding lessons."""
+    return pack(scope, name, language, override=list(entries))
 
 
 # ---------------------------------------------------------------- the shipped content
@@ -182,15 +119,18 @@ def test_emoji_is_reported_for_removal_in_a_variant(cat):
 @pytest.mark.parametrize(
     ("text", "too_long"),
     [
-        ("a" * 306, False),
-        ("a" * 307, True),
-        ("a" * 291 + "{name}", False),  # 291 + 15 at the longest name = 306
-        ("a" * 292 + "{name}", True),
-        ("a" * 274 + "{village}{ussd}", False),  # 274 + 20 + 12 = 306
-        ("a" * 275 + "{village}{ussd}", True),
-        ("a" * 304 + "[", False),  # the bracket counts as 2 septets
-        ("a" * 305 + "[", True),
-        ("€" * 154, True),
+        ("a" * 300, False),  # with "Asuh: " in front: 306 septets, 2 SMS
+        ("a" * 301, True),
+        ("a" * 285 + "{name}", False),  # 285 + 15 at the longest name = 300
+        ("a" * 286 + "{name}", True),
+        ("a" * 268 + "{village}{ussd}", False),  # 268 + 20 + 12 = 300
+        ("a" * 269 + "{village}{ussd}", True),
+        ("a" * 220 + "{uptd_ppa}{puskesmas}{hotline}", False),  # 220 + 30 + 30 + 20 = 300
+        ("a" * 221 + "{uptd_ppa}{puskesmas}{hotline}", True),
+        ("a" * 298 + "[", False),  # the bracket counts as 2 septets
+        ("a" * 299 + "[", True),
+        ("€" * 149, False),
+        ("€" * 150, True),  # 300 septets, but no part may split an escape pair: 3 SMS
     ],
 )
 def test_length_limit_at_worst_case_placeholder_lengths(cat, text, too_long):
@@ -201,12 +141,12 @@ def test_length_limit_at_worst_case_placeholder_lengths(cat, text, too_long):
 
 
 def test_summary_and_override_texts_are_length_checked_too(cat):
-    cat.lesson("facilitator", "fs02", "en")["summary"] = "b" * 307
-    cat.overrides["x.toml"] = ntb({"lesson": "cg05", "text": "c" * 307})
+    cat.lesson("facilitator", "fs02", "en")["summary"] = "b" * 301
+    cat.packs["x.id.toml"] = ntb({"lesson": "cg05", "text": "c" * 301})
     problems = cat.problems()
     assert len(problems) == 2
-    assert "facilitator.en.toml fs02: summary is 307 septets" in problems[0]
-    assert "overrides/x.toml cg05: override text is 307 septets" in problems[1]
+    assert "facilitator.en.toml fs02: summary is 301 septets" in problems[0]
+    assert "packs/x.id.toml cg05: override text is 301 septets" in problems[1]
 
 
 def test_missing_language_file(cat):
@@ -278,8 +218,20 @@ def test_fewer_lessons_than_required(cat):
     for language in LANGUAGES:
         cat.data[("caregiver", language)].pop()
     assert cat.problems() == [
-        "caregiver.id.toml: 23 lessons; the caregiver track needs at least 24"
+        "caregiver.id.toml: 35 lessons; the caregiver track needs at least 36"
     ]
+
+
+@pytest.mark.parametrize("track", TRACKS)
+def test_the_complete_modules_need_their_full_count(cat, track):
+    """caregivers 36, adolescents 16, migrants 18, facilitators 16, in each language."""
+    for language in LANGUAGES:
+        cat.data[(track, language)].pop()
+    need = MODULE_LESSONS[track]
+    assert cat.problems() == [
+        f"{track}.id.toml: {need - 1} lessons; the {track} track needs at least {need}"
+    ]
+    assert MODULE_LESSONS == {"caregiver": 36, "adolescent": 16, "migrant": 18, "facilitator": 16}
 
 
 def test_facilitator_lesson_without_summary(cat):
@@ -288,19 +240,19 @@ def test_facilitator_lesson_without_summary(cat):
 
 
 def test_override_naming_an_unknown_lesson_or_band(cat):
-    cat.overrides["ntb.toml"] = ntb(
+    cat.packs["ntb.id.toml"] = ntb(
         {"lesson": "zz99", "text": "Teks lokal."},
         {"lesson": "cg05", "band": "teen", "text": "Teks lokal."},
     )
     problems = cat.problems()
     assert len(problems) == 2
-    assert "overrides/ntb.toml zz99: override names unknown lesson 'zz99'" in problems[0]
-    assert "overrides/ntb.toml cg05: unknown band 'teen'" in problems[1]
+    assert "packs/ntb.id.toml zz99: override names unknown lesson 'zz99'" in problems[0]
+    assert "packs/ntb.id.toml cg05: unknown band 'teen'" in problems[1]
 
 
-def test_override_file_with_bad_scope(cat):
-    cat.overrides["x.toml"] = ntb({"lesson": "cg05", "text": "Teks."}, scope="district")
-    assert cat.problems() == ["overrides/x.toml: scope must be one of province, village"]
+def test_pack_file_with_bad_scope(cat):
+    cat.packs["x.id.toml"] = ntb({"lesson": "cg05", "text": "Teks."}, scope="district")
+    assert cat.problems() == ["packs/x.id.toml: scope must be one of province, village"]
 
 
 def test_file_that_is_not_toml(cat):
@@ -341,11 +293,11 @@ def rendered(cat):
         lesson = cat.lesson("caregiver", "cg05", language)
         lesson["text"] = f"default {language}"
         lesson["variants"] = {"0-5": f"band 0-5 {language}", "6-11": f"band 6-11 {language}"}
-    cat.overrides["ntb.toml"] = ntb(
+    cat.packs["ntb.id.toml"] = ntb(
         {"lesson": "cg05", "text": "province"},
         {"lesson": "cg05", "band": "12-17", "text": "province 12-17"},
     )
-    cat.overrides["desa.toml"] = ntb(
+    cat.packs["desa.id.toml"] = ntb(
         {"lesson": "cg05", "band": "0-5", "text": "village 0-5"}, scope="village", name="Sukamaju"
     )
     return load_catalog(cat.write())
@@ -403,10 +355,8 @@ def test_missing_values_vanish_cleanly(cat, text, expected):
 
 
 def test_override_listed_twice_for_the_same_band(cat):
-    cat.overrides["x.toml"] = ntb(
-        {"lesson": "cg05", "text": "A."}, {"lesson": "cg05", "text": "B."}
-    )
-    assert cat.problems() == ["overrides/x.toml cg05: overridden twice for band any"]
+    cat.packs["x.id.toml"] = ntb({"lesson": "cg05", "text": "A."}, {"lesson": "cg05", "text": "B."})
+    assert cat.problems() == ["packs/x.id.toml cg05: overridden twice for band any"]
 
 
 def test_free_text_values_are_made_gsm_safe_and_not_expanded(cat):
@@ -428,11 +378,11 @@ def test_catalog_positions_counts_and_caching(cat):
     path = cat.write()
     catalog = load_catalog(path)
     assert catalog is load_catalog(path)
-    assert catalog.count("migrant") == 12
-    assert catalog.lesson("migrant", 11, "en").id == "mg12"
+    assert catalog.count("migrant") == 18
+    assert catalog.lesson("migrant", 17, "en").id == "mg18"
     assert catalog.lesson("migrant", 0, "id").position == 0
     with pytest.raises(IndexError):
-        catalog.lesson("migrant", 12, "id")
+        catalog.lesson("migrant", 18, "id")
     with pytest.raises(KeyError):
         catalog.lessons("migrant", "jv")
 
@@ -457,6 +407,7 @@ def test_shipped_ntb_override_replaces_the_local_services_lesson():
 def test_every_shipped_lesson_renders_to_at_most_two_gsm7_sms():
     catalog = load_catalog()
     long_values = {"name": "N" * 15, "village": "V" * 20, "ussd": "*123*4567*89#"[:12]}
+    long_values |= {"uptd_ppa": "U" * 30, "puskesmas": "P" * 30, "hotline": "H" * 20}
     for track in TRACKS:
         for language in LANGUAGES:
             for position in range(catalog.count(track)):
@@ -472,8 +423,9 @@ def test_every_shipped_lesson_renders_to_at_most_two_gsm7_sms():
 def test_cli_check_passes_on_the_shipped_content():
     result = CliRunner().invoke(content, ["check"])
     assert result.exit_code == 0, result.output
-    assert re.match(r"OK: \d+ lessons in 4 tracks, 2 languages, \d+ overrides", result.output)
-    lessons = int(result.output.split()[1])
+    ok = result.output.splitlines()[-1]
+    assert re.match(r"OK: \d+ lessons in 4 tracks, \d+ languages, \d+ regional packs?", ok), ok
+    lessons = int(ok.split()[1])
     assert lessons == sum(load_catalog().count(t) for t in TRACKS) >= sum(MIN_LESSONS.values())
 
 

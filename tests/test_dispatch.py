@@ -6,13 +6,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from messages.lessons import load_catalog
+from messages.lessons import age_in_years, births_bands, load_catalog
+from service.brand import branded
 from service.enrollments import enroll
 from service.models import Child, Enrollment, OutboxMessage, db
 from service.states import EnrollmentState, PersonStatus, Track
 from tests.fixtures.schedule import at, local_text
 from workers.queues import SCHEDULE, enqueue
-from workers.recipients import age_in_years, youngest_band
 from workers.tick import dispatch_lessons
 
 JKT = "Asia/Jakarta"
@@ -30,8 +30,11 @@ def household(factory, village, births=((2016, 4),), **extra):
 
 
 def render(position, language="id", band=None, village="Kanigoro", province="Jawa Timur", **v):
-    return load_catalog().render(
-        "caregiver", position, language, band=band, village=village, province=province, **v
+    """The lesson as the phone receives it, brand first."""
+    return branded(
+        load_catalog().render(
+            "caregiver", position, language, band=band, village=village, province=province, **v
+        )
     )
 
 
@@ -158,7 +161,7 @@ def test_a_migrant_parent_abroad_gets_their_track_in_their_own_evening(
     expected = load_catalog().render(
         "migrant", 0, "en", band="6-11", village="Kanigoro", province="Jawa Timur"
     )
-    assert row.body == expected
+    assert row.body == branded(expected)
 
 
 @pytest.mark.parametrize(
@@ -209,7 +212,7 @@ def test_the_preferred_time_of_day_is_the_persons_own(dispatcher, factory, villa
 
 def test_the_track_ends_with_its_last_lesson(dispatcher, factory, village):
     home = household(factory, village)
-    last = load_catalog().count("caregiver") - 1
+    last = load_catalog().count("caregiver", "Kanigoro", "Jawa Timur") - 1  # its pack's too
     dispatcher.make_due(dispatcher.caregiver_enrollment(home), BEFORE, position=last)
     dispatcher.tick(MONDAY_0830)
     enrollment = dispatcher.caregiver_enrollment(home)
@@ -246,9 +249,10 @@ def test_the_variant_follows_the_youngest_child_under_18(
 def test_ages_are_counted_at_the_injected_now():
     assert age_in_years(2025, 4, date(2031, 3, 3)) == 5
     assert age_in_years(2025, 3, date(2031, 3, 3)) == 6
-    assert youngest_band([(2025, 4)], date(2031, 3, 3)) == "0-5"
-    assert youngest_band([(2025, 4)], date(2031, 4, 3)) == "6-11"
-    assert youngest_band([(2032, 1)], date(2031, 4, 3)) is None  # not born yet
+    assert births_bands([(2025, 4)], date(2031, 3, 3)) == ("0-5",)
+    assert births_bands([(2025, 4)], date(2031, 4, 3)) == ("6-11",)
+    assert births_bands([(2032, 1)], date(2031, 4, 3)) == ()  # not born yet
+    assert births_bands([(2013, 2), (2025, 4)], date(2031, 4, 3)) == ("6-11",)  # 18: adult
 
 
 def test_a_province_override_replaces_the_lesson_text(dispatcher, factory):
@@ -257,17 +261,17 @@ def test_a_province_override_replaces_the_lesson_text(dispatcher, factory):
     dispatcher.make_due(dispatcher.caregiver_enrollment(home), BEFORE, position=4)  # cg05
     dispatcher.tick(at("Asia/Makassar", "2031-03-03 08:30"))
     (row,) = dispatcher.rows(kind="lesson")
-    assert row.body.startswith("Di NTB, Posyandu Keluarga")
-    assert row.body == load_catalog().render(
-        "caregiver", 4, "id", band="0-5", village="Sakra", province="Nusa Tenggara Barat"
-    )
+    assert row.body.startswith("Asuh: Di NTB, Posyandu Keluarga")
+    assert row.body == render(4, band="0-5", village="Sakra", province="Nusa Tenggara Barat")
 
 
 def test_the_recipients_language_is_used(dispatcher, factory, village):
     household(factory, village, language="en")
     dispatcher.tick(MONDAY_0830)
     (row,) = dispatcher.rows(kind="lesson")
-    assert row.language == "en" and row.body.startswith("Hello, ") and "Coba ini" not in row.body
+    assert (
+        row.language == "en" and row.body.startswith("Asuh: Hello, ") and "Coba ini" not in row.body
+    )
 
 
 def test_facilitators_get_one_session_guide_a_week(dispatcher, factory, village):
@@ -278,7 +282,8 @@ def test_facilitators_get_one_session_guide_a_week(dispatcher, factory, village)
         dispatcher.tick(MONDAY_0830 + timedelta(days=day))
     rows = dispatcher.rows(to_phone=facilitator.phone, kind="lesson")
     assert [row.lesson_id for row in rows] == ["fs01", "fs02"]
-    assert rows[0].body == load_catalog().render("facilitator", 0, "en", village="Kanigoro")
+    expected = load_catalog().render("facilitator", 0, "en", village="Kanigoro")
+    assert rows[0].body == branded(expected)
 
 
 def test_an_adolescent_with_consent_gets_the_teen_track_after_school(dispatcher, factory, village):

@@ -198,7 +198,7 @@ def test_caregivers_who_missed_the_meeting_get_its_summary_the_next_day(
     assert row.to_phone == phone(evening) and row.idempotency_key == f"summary:{monday.id}:" + str(
         evening.caregivers[0].id
     )
-    assert row.body.startswith("Yesterday's meeting: 10 minutes of one-to-one time")
+    assert row.body.startswith("Asuh: Yesterday's meeting: 10 minutes of one-to-one time")
     assert all(r.to_phone != phone(newcomer) for r in dispatcher.rows(kind="summary"))
     dispatcher.tick(at(JKT, "2031-03-04 18:30"))
     assert len(dispatcher.rows(kind="summary")) == 1

@@ -31,7 +31,7 @@ def test_identical_bodies_go_in_one_bulk_request_with_per_recipient_results(fake
     run_jobs()
     assert len(fake_at.requests) == 2
     by_body = {r["message"]: r["to"].split(",") for r in fake_at.requests}
-    assert len(by_body["Sama"]) == 3 and len(by_body["Beda"]) == 2
+    assert len(by_body["Asuh: Sama"]) == 3 and len(by_body["Asuh: Beda"]) == 2
     rows = outbox()
     assert {r.status for r in rows} == {"sent"}
     assert all(r.provider_id.startswith("ATXid_") and r.cost == "IDR 250.0000" for r in rows)

@@ -91,14 +91,18 @@ def test_an_english_caregiver_gets_english(ussd, factory, village):
     assert "1 This week's lesson" in ussd.dial("+6281377700002").text
 
 
-def test_lesson_is_the_last_one_sent_for_the_youngest_childs_age(ussd, factory, village):
+@pytest.mark.parametrize(("sent", "band"), [(1, "0-5"), (2, "12-17")])
+def test_lesson_is_the_last_one_sent_about_the_child_whose_turn_it_was(
+    ussd, factory, village, sent, band
+):
+    """A 14- and a 3-year-old: the first lesson spoke of the little one, the second of the teen."""
     household = factory.household(
         village, phone=PHONE, name="Mbah Sumini", births=((THIS_YEAR - 14, 1), (THIS_YEAR - 3, 6))
-    )  # the youngest is 2-3 years old whenever the test runs: band 0-5
+    )  # whenever the test runs: one child of 12-17, one of 0-5
     enrollment = db.session.scalar(
         select(Enrollment).where(Enrollment.caregiver_id == caregiver_of(household).id)
     )
-    enrollment.position = 2  # two lessons sent: the current one is at position 1
+    enrollment.position = sent  # the current lesson is the last one sent
     db.session.commit()
     session = ussd.dial(PHONE)
     session.press("1")
@@ -106,12 +110,12 @@ def test_lesson_is_the_last_one_sent_for_the_youngest_childs_age(ussd, factory, 
     pages = read_all_pages(session)
     assert len(pages) > 1 and session.page == len(pages) - 1
     catalog = load_catalog()
-    lesson = catalog.lesson("caregiver", 1, "id")
+    lesson = catalog.lesson("caregiver", sent - 1, "id")
     expected = catalog.render(
         "caregiver",
-        1,
+        sent - 1,
         "id",
-        band="0-5",
+        band=band,
         village="Kanigoro",
         province="Jawa Timur",
         name="Mbah Sumini",

@@ -1,12 +1,12 @@
 """Who is due a lesson: one query per track joining the enrollment to its person, household,
-village and opt-out, and the age band of the child the lesson is about."""
+village and opt-out, and the age bands of the children the lessons are about."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import literal, null, select, true
 
-from messages.lessons import age_band
+from messages.lessons import births_bands
 from service.models import (
     Caregiver,
     Child,
@@ -21,8 +21,6 @@ from service.models import (
 )
 from service.states import EnrollmentState, HouseholdStatus, PersonStatus, Track
 
-UNKNOWN_BIRTH_MONTH = 7  # mid-year: the least biased guess for "born in 2016"
-ADULT_YEARS = 18
 DEFAULT_TIME_OF_DAY = {Track.ADOLESCENT: "evening", Track.FACILITATOR: "morning"}
 
 
@@ -48,7 +46,15 @@ class Due:
     province: str
     zone: str
     village_per_week: int | None
+    uptd_ppa: str | None  # the local services the village's admin has named, if any
+    puskesmas: str | None
+    hotline: str | None
     opted_out: bool
+
+    @property
+    def services(self):
+        """What the village's admin set for {uptd_ppa}, {puskesmas}, {hotline}."""
+        return {"uptd_ppa": self.uptd_ppa, "puskesmas": self.puskesmas, "hotline": self.hotline}
 
 
 def select_due_everywhere(now, limit):
@@ -104,6 +110,9 @@ def select_due(track, ids):
         Village.province,
         Village.timezone,
         Village.lessons_per_week,
+        Village.uptd_ppa,
+        Village.puskesmas,
+        Village.hotline,
         OptOut.id.is_not(None),
     ).select_from(Enrollment)
     for target, condition in joins:
@@ -200,21 +209,9 @@ SOURCES = {
 # ---------------------------------------------------------------- age bands
 
 
-def age_in_years(birth_year, birth_month, today):
-    """Whole years of age on `today`; negative for a child not born yet."""
-    months = (today.year - birth_year) * 12 + today.month - (birth_month or UNKNOWN_BIRTH_MONTH)
-    return months // 12
-
-
-def youngest_band(births, today):
-    """The age band of the youngest child under 18 among (year, month) births, or None."""
-    ages = [age_in_years(year, month, today) for year, month in births]
-    minors = [age for age in ages if 0 <= age < ADULT_YEARS]
-    return age_band(min(minors)) if minors else None
-
-
 def bands(track, due, now):
-    """{household_id or child_id: band}: the household's youngest child, or the teen's own age."""
+    """{household_id or child_id: bands}: every child's band in the household (youngest
+    first), or the teen's own; a facilitator's lessons are about no child."""
     if track == Track.FACILITATOR:
         return {}
     by_child = track == Track.ADOLESCENT
@@ -225,4 +222,5 @@ def bands(track, due, now):
         select(column, Child.birth_year, Child.birth_month).where(column.in_(wanted))
     ):
         births.setdefault(owner, []).append((year, month))
-    return {owner: youngest_band(found, now.date()) for owner, found in births.items()}
+    found = {owner: births_bands(b, now.date()) for owner, b in births.items()}
+    return {owner: found.get(owner, ()) for owner in wanted}

@@ -15,7 +15,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from messages.lessons import load_catalog
+from messages.lessons import fill_placeholders, load_catalog, own_services
 from messages.notices import MAX_PLACE, MAX_VILLAGE, notice_text, short, when_values
 from service.models import (
     Attendance,
@@ -88,13 +88,17 @@ def _summarise_meeting(meeting_id, now):
 
 
 def summary_text(meeting, language):
-    """The topic's caregiver summary, or the generic 'we missed you' text."""
-    catalog = load_catalog()
+    """The topic's caregiver summary (a regional session's too), or 'we missed you'."""
+    catalog, village = load_catalog(), meeting.village
     language = language if language in ("id", "en") else "id"
-    values = {"village": meeting.village.name, "ussd": current_app.config["USSD_SERVICE_CODE"]}
-    for lesson in catalog.lessons("facilitator", language) if meeting.topic else ():
-        if lesson.id == meeting.topic and lesson.summary:
-            return catalog.render_summary(lesson.position, language, **values)
+    values = {"village": village.name, "ussd": current_app.config["USSD_SERVICE_CODE"]}
+    lesson = catalog.find(meeting.topic, language) if meeting.topic else None
+    if lesson is not None and lesson.summary:
+        defaults = {"hotline": current_app.config["CHILD_HOTLINE"]}
+        services = catalog.local_services(
+            village.name, village.province, own_services(village), defaults
+        )
+        return fill_placeholders(lesson.summary, **services, **values)
     values["village"] = short(values["village"], MAX_VILLAGE)
     return notice_text("meeting.missed", language, **values)
 

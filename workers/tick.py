@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from flask import current_app
 from sqlalchemy import bindparam
 
-from messages.lessons import PLACEHOLDERS, load_catalog
+from messages.lessons import PLACEHOLDERS, SOURCE_LANGUAGE, load_catalog, reaches
 from messages.notices import short
 from service.models import Enrollment, db, utcnow
 from service.outbox import insert_rows, outbox_row
@@ -142,12 +142,37 @@ class TickPlanner:
         key = ("next", rhythm, position)
         return self.remember(key, lambda: after_send(rhythm, self.now, position))
 
+    def services(self, item):
+        """{uptd_ppa}, {puskesmas}, {hotline} for the item's village, worked out once a tick."""
+        key = ("services", item.village_id)
+        defaults = {"hotline": self.config["CHILD_HOTLINE"]}
+        return self.remember(
+            key,
+            lambda: self.catalog.local_services(
+                item.village, item.province, item.services, defaults
+            ),
+        )
+
+    def band(self, track, position, bands, item):
+        """Which child the lesson at `position` speaks about (children take turns)."""
+        key = ("band", track, position, bands, item.village, item.province)
+        return self.remember(
+            key,
+            lambda: self.catalog.band_for(track, position, bands, item.village, item.province),
+        )
+
+    def next_position(self, track, item, bands):
+        """The first lesson from the enrollment's position on that reaches the household."""
+        sequence = self.catalog.sequence(track, SOURCE_LANGUAGE, item.village, item.province)
+        key = ("next-position", track, item.position, bands, item.village, item.province)
+        return self.remember(key, lambda: _first_reaching(sequence, item.position, bands))
+
     def body(self, track, position, language, band, item):
         """The rendered lesson; rendered once per text when it does not greet by name."""
         places = {"village": item.village, "province": item.province}
-        values = {**places, "ussd": self.config["USSD_SERVICE_CODE"]}
+        values = {**places, **self.services(item), "ussd": self.config["USSD_SERVICE_CODE"]}
         render = self.catalog.render
-        key = ("body", track, position, language, band, item.village, item.province)
+        key = ("body", track, position, language, band, item.village_id)
         probes = (render(track, position, language, band=band, name=n, **values) for n in "AB")
         shared = self.remember(key, lambda: _same(*probes))
         if shared is not None:
@@ -159,6 +184,18 @@ class TickPlanner:
 def _same(first, second):
     """The text when both renderings agree (no name in it), else None."""
     return first if first == second else None
+
+
+def _first_reaching(sequence, position, bands):
+    """The position of the first lesson from `position` on meant for one of the bands.
+
+    `bands` None (a facilitator) takes every lesson; a household skips the lessons meant
+    only for children it does not have (a teen lesson for a home with no teenager).
+    """
+    for lesson in sequence[position:]:
+        if bands is None or reaches(lesson, bands):
+            return lesson.position
+    return len(sequence)
 
 
 def dispatch_lessons(now, chunk=CHUNK):
@@ -203,20 +240,29 @@ def _bands_by_track(due, now):
 
 def _decide(item, bands, days, context, writes):
     """Send, defer or complete one due enrollment, adding to the chunk's writes."""
-    track = item.track
-    count = context.catalog.count(str(track))
-    if item.position >= count:  # the track ended (or shrank): nothing left to send
+    track = str(item.track)
+    children = _children_bands(item, bands)
+    count = context.catalog.count(track, item.village, item.province)
+    position = context.next_position(track, item, children)
+    if position >= count:  # the track ended (or shrank), or nothing left is for this home
         writes.finishes.append({"b_id": item.enrollment_id, "b_old": item.position})
         return
-    rhythm = context.rhythm(track, item)
+    rhythm = context.rhythm(item.track, item)
     if not _may_have_one_now(item, rhythm, days, context):
         slot = context.waits_until(rhythm, item)
         writes.defers.append({"b_id": item.enrollment_id, "b_old": item.position, "b_due": slot})
         return
-    band = bands.get(item.child_id if track == Track.ADOLESCENT else item.household_id)
-    writes.rows.append(_lesson_row(track, item, band, context))
-    writes.advances.append(_advance(item, rhythm, context, count))
+    band = None if children is None else context.band(track, position, children, item)
+    writes.rows.append(_lesson_row(track, item, position, band, context))
+    writes.advances.append(_advance(item, position, rhythm, context, count))
     days.note(item.phone)
+
+
+def _children_bands(item, bands):
+    """The bands of the children the person's lessons are about; None for a facilitator."""
+    if item.track == Track.FACILITATOR:
+        return None
+    return bands.get(item.child_id if item.track == Track.ADOLESCENT else item.household_id, ())
 
 
 def _may_have_one_now(item, rhythm, days, context):
@@ -231,13 +277,13 @@ def _eligible(item):
     return bool(item.phone) and item.person_ok and item.household_ok and not item.opted_out
 
 
-def _lesson_row(track, item, band, context):
-    """The outbox row of the lesson at the enrollment's position, in the person's language."""
+def _lesson_row(track, item, position, band, context):
+    """The outbox row of the lesson at `position` of the person's track, in their language."""
     language = _language(context.catalog, track, item.language)
-    lesson = context.catalog.lesson(str(track), item.position, language)
-    body = context.body(str(track), item.position, language, band, item)
+    lesson = context.catalog.lesson(track, position, language, item.village, item.province)
+    body = context.body(track, position, language, band, item)
     return outbox_row(
-        f"lesson:{item.enrollment_id}:{item.position}",
+        f"lesson:{item.enrollment_id}:{position}",
         item.phone,
         body,
         MessageKind.LESSON,
@@ -284,9 +330,9 @@ FINISH = (
 )
 
 
-def _advance(item, rhythm, context, count):
+def _advance(item, position, rhythm, context, count):
     """Parameters moving an enrollment past the lesson just written: next slot, or the end."""
-    following = item.position + 1
+    following = position + 1
     done = following >= count
     return {
         "b_id": item.enrollment_id,

@@ -38,6 +38,9 @@ class Place:
     province: str
     timezone: str
     language: str
+    uptd_ppa: str | None = None  # the local services its admin has named, if any
+    puskesmas: str | None = None
+    hotline: str | None = None
 
 
 def _language(value, default):
@@ -56,6 +59,7 @@ def identify(phone, default_language):
 @prepared
 def _village():
     columns = (Village.name, Village.province, Village.timezone, Village.language)
+    columns += (Village.uptd_ppa, Village.puskesmas, Village.hotline)
     return select(*columns).where(Village.id == bindparam("id"))
 
 

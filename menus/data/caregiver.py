@@ -15,9 +15,17 @@ from service.models import (
     Household,
     LessonFeedback,
     MeetingRsvp,
+    OutboxMessage,
     db,
 )
-from service.states import EnrollmentState, HouseholdStatus, PersonStatus, Track
+from service.states import (
+    EnrollmentState,
+    HouseholdStatus,
+    MessageKind,
+    MessageStatus,
+    PersonStatus,
+    Track,
+)
 
 
 @prepared
@@ -31,15 +39,42 @@ def _lesson_facts():
     )
 
 
-def lesson_facts(caregiver_id, now):
-    """Name, position of the lesson sent last (0 when none yet), youngest child's age."""
+def lesson_facts(caregiver_id):
+    """Name, position of the lesson sent last (0 when none yet), children's (year, month)."""
     rows = _lesson_facts(id=caregiver_id).all()
     if not rows:
-        return "", 0, None
-    ages = [age(row.birth_year, row.birth_month, now) for row in rows if row.birth_year]
-    under_18 = [value for value in ages if 0 <= value < 18]
-    position = max((rows[0].position or 0) - 1, 0)
-    return rows[0].name, position, min(under_18) if under_18 else None
+        return "", 0, []
+    births = [(row.birth_year, row.birth_month) for row in rows if row.birth_year]
+    return rows[0].name, max((rows[0].position or 0) - 1, 0), births
+
+
+RECEIVED = (MessageStatus.SENT, MessageStatus.DELIVERED)
+
+
+@prepared
+def _received():
+    return (
+        select(OutboxMessage.id, OutboxMessage.lesson_id, OutboxMessage.body)
+        .join(Caregiver, Caregiver.phone == OutboxMessage.to_phone)
+        .where(
+            Caregiver.id == bindparam("id"),
+            OutboxMessage.kind == MessageKind.LESSON,
+            OutboxMessage.status.in_([str(status) for status in RECEIVED]),
+        )
+        .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
+        .limit(bindparam("limit"))
+    )
+
+
+def received_lessons(caregiver_id, limit):
+    """(outbox id, lesson id, body) of the last lessons that reached the caregiver's phone."""
+    return _received(id=caregiver_id, limit=limit).all()
+
+
+def received_lesson(caregiver_id, outbox_id, limit):
+    """The body of one of those lessons, or None (someone else's, or no longer among them)."""
+    rows = received_lessons(caregiver_id, limit)
+    return next((row.body for row in rows if row.id == outbox_id), None)
 
 
 def age(year, month, now):

@@ -4,7 +4,7 @@ from functools import lru_cache, partial
 
 from menus.data import caller, caregiver
 from menus.registry import REGISTRY, Go, Option, Screen, Stay
-from messages.lessons import age_band, load_catalog
+from messages.lessons import births_bands, load_catalog, own_services
 from service.i18n import FALLBACK_LANGUAGE
 from service.states import FeedbackAnswer, PersonStatus, RsvpAnswer, TimeOfDay, Track
 
@@ -24,12 +24,15 @@ def parse_year(text, now):
 
 
 def open_lesson(ctx, arg):
-    """Find the caregiver's current lesson once; its pages are rendered from the catalog."""
-    name, position, youngest = caregiver.lesson_facts(ctx.state.person, ctx.now)
-    count = load_catalog().count(Track.CAREGIVER)
-    band = age_band(youngest) if youngest is not None else None
+    """Find the caregiver's last lesson once, about the child the SMS spoke of; its pages are
+    rendered from the catalog."""
+    name, position, births = caregiver.lesson_facts(ctx.state.person)
+    catalog, where = load_catalog(), caller.place(ctx.state.village)
+    position = min(position, catalog.count(Track.CAREGIVER, where.name, where.province) - 1)
+    bands = births_bands(births, ctx.now.date())
+    band = catalog.band_for(Track.CAREGIVER, position, bands, where.name, where.province)
     first_name = name if len(name) <= NAME_WIDTH else name.split()[0][:NAME_WIDTH]
-    return Go("lesson", arg=[min(position, count - 1), band, first_name])
+    return Go("lesson", arg=[position, band, first_name])
 
 
 def lesson_language(catalog, lang):
@@ -41,16 +44,20 @@ def lesson_text(ctx, arg):
     """Title and text of the lesson, in the caller's language, for their child's age."""
     position, band, name = arg
     where = caller.place(ctx.state.village)
+    services = load_catalog().local_services(
+        where.name, where.province, own_services(where), {"hotline": ctx.config["CHILD_HOTLINE"]}
+    )
     code = ctx.config["USSD_SERVICE_CODE"]
-    return _lesson_text(position, band, name, ctx.state.lang, where.name, where.province, code)
+    shape = (position, band, name, ctx.state.lang, where.name, where.province, code)
+    return _lesson_text(*shape, tuple(sorted(services.items())))
 
 
 @lru_cache(maxsize=4096)
-def _lesson_text(position, band, name, lang, village, province, code):
+def _lesson_text(position, band, name, lang, village, province, code, services):
     """Rendered once per process for each caller shape: the pages of a lesson repeat a lot."""
     catalog = load_catalog()
     lang = lesson_language(catalog, lang)
-    lesson = catalog.lesson(Track.CAREGIVER, position, lang)
+    lesson = catalog.lesson(Track.CAREGIVER, position, lang, village, province)
     text = catalog.render(
         Track.CAREGIVER,
         position,
@@ -60,6 +67,7 @@ def _lesson_text(position, band, name, lang, village, province, code):
         province=province,
         name=name,
         ussd=code,
+        **dict(services),
     )
     return f"{lesson.title}\n{text}"
 
@@ -67,10 +75,42 @@ def _lesson_text(position, band, name, lang, village, province, code):
 def lesson_feedback(answer, ctx, arg):
     """Store "did you try it?" for this lesson (a second answer replaces the first)."""
     if ctx.live:
-        catalog = load_catalog()
-        lesson = catalog.lesson(Track.CAREGIVER, arg[0], lesson_language(catalog, ctx.state.lang))
+        catalog, where = load_catalog(), caller.place(ctx.state.village)
+        language = lesson_language(catalog, ctx.state.lang)
+        lesson = catalog.lesson(Track.CAREGIVER, arg[0], language, where.name, where.province)
         caregiver.save_feedback(ctx.state.person, lesson.id, answer)
     return Go("lesson.thanks", back_to="main")
+
+
+# ---------------------------------------------------------------- previous lessons
+
+PREVIOUS = 10  # lessons listed, most recent first; the list pages with 98
+BRAND = "Asuh:"
+
+
+def previous_items(ctx, arg):
+    """The last lessons that reached the caller, by title, most recent first."""
+    rows = caregiver.received_lessons(ctx.state.person, PREVIOUS)
+    catalog = load_catalog()
+    return [(_title(catalog, row.lesson_id, ctx.state.lang), row.id) for row in rows]
+
+
+def _title(catalog, lesson_id, lang):
+    """A lesson's title in the caller's language, else Indonesian, else its id."""
+    found = catalog.find(lesson_id or "", lang) or catalog.find(lesson_id or "", "id")
+    return found.title if found is not None else lesson_id or "?"
+
+
+def pick_previous(ctx, arg, value):
+    return Go("lesson.previous.one", arg=value)
+
+
+def previous_text(ctx, outbox_id):
+    """The lesson as it was received, without the brand the SMS carried."""
+    body = caregiver.received_lesson(ctx.state.person, outbox_id, PREVIOUS)
+    if body is None:
+        return ctx.t("previous.none")
+    return body.removeprefix(BRAND).strip()
 
 
 # ---------------------------------------------------------------- meeting
@@ -207,8 +247,17 @@ REGISTRY.add(
         options=(
             Option("lesson.tried", do=partial(lesson_feedback, FeedbackAnswer.TRIED)),
             Option("lesson.not_yet", do=partial(lesson_feedback, FeedbackAnswer.NOT_YET)),
+            Option("lesson.previous", goto="lesson.previous"),
         ),
     ),
+    Screen(
+        "lesson.previous",
+        title="previous.title",
+        items=previous_items,
+        pick=pick_previous,
+        empty="previous.none",
+    ),
+    Screen("lesson.previous.one", body=previous_text),
     Screen("lesson.thanks", title="lesson.thanks"),
     Screen(
         "meeting",

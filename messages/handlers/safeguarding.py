@@ -1,4 +1,5 @@
-"""A possible child-protection report: the hotline to the sender, the facilitator alerted.
+"""A possible child-protection report, a child about to be married off, or thoughts of
+suicide: a reply that fits what was said to the sender, the facilitator alerted.
 
 Runs on every message before its keyword is looked at, so a report inside an unknown or
 malformed message is never dropped; when no facilitator can be told, the audit log (read on
@@ -11,40 +12,65 @@ from flask import current_app
 from sqlalchemy import select
 
 from messages.gsm import to_gsm
-from messages.safeguarding import find_words, word_list
+from messages.lessons import load_catalog, own_services
+from messages.safeguarding import assess
 from service import audit
 from service.models import Facilitator, db
-from service.states import MessageKind
+from service.states import Concern, MessageKind
 
 log = logging.getLogger("asuh.safeguarding")
 EXCERPT = 100
+# The reply to the sender and the alert to the facilitator, by the most urgent concern.
+REPLIES = {
+    Concern.SUICIDE: "safeguarding.suicide",
+    Concern.MARRIAGE: "safeguarding.marriage",
+    Concern.HARM: "safeguarding.hotline",
+}
+ALERTS = {
+    Concern.SUICIDE: "alert.safeguarding.suicide",
+    Concern.MARRIAGE: "alert.safeguarding.marriage",
+    Concern.HARM: "alert.safeguarding",
+}
 
 
 def screen(ctx, text):
-    """The hotline text for the reply when the message names harm, else None."""
-    found = find_words(text, word_list(current_app.config["SAFEGUARDING_WORDS"]))
-    if not found:
+    """The reply text when the message raises a concern, else None."""
+    findings = assess(text, current_app.config)
+    if not findings:
         return None
-    village = ctx.village
-    alerted = _alert_facilitators(ctx, village, found, text)
+    concern, village = findings[0].concern, ctx.village
+    found = list(dict.fromkeys(word for finding in findings for word in finding.words))
+    hotline = village_hotline(village)
+    alerted = _alert_facilitators(ctx, village, ALERTS[concern], found, text, hotline)
     audit.record(
         ctx.actor,
         "safeguarding.alert",
         "inbound",
         ctx.inbound_id,
         words=found,
+        concerns=[str(finding.concern) for finding in findings],
         phone=ctx.sender.phone or ctx.sender.raw[:40],
         village_id=village.id if village is not None else None,
         facilitators_alerted=alerted,
         excerpt=text[:300],
     )
-    log.warning("safeguarding words %s in inbound %s", found, ctx.inbound_id)
-    hotline = current_app.config["CHILD_HOTLINE"]
-    key = "safeguarding.hotline" if alerted else "safeguarding.hotline.officer"
+    log.warning("safeguarding %s: words %s in inbound %s", concern, found, ctx.inbound_id)
+    key = REPLIES[concern] if alerted else REPLIES[concern] + ".officer"
     return ctx.text(key, hotline=hotline)
 
 
-def _alert_facilitators(ctx, village, found, text):
+def village_hotline(village):
+    """The child-protection line the sender's village names (its own, its pack's, the default)."""
+    default = current_app.config["CHILD_HOTLINE"]
+    if village is None:
+        return default
+    services = load_catalog().local_services(
+        village.name, village.province, own_services(village), {"hotline": default}
+    )
+    return services["hotline"]
+
+
+def _alert_facilitators(ctx, village, key, found, text, hotline):
     """SMS every active facilitator of the sender's village (but not the sender); their ids."""
     if village is None:
         return []
@@ -59,7 +85,7 @@ def _alert_facilitators(ctx, village, found, text):
             continue
         ctx.send(
             facilitator.phone,
-            _alert_body(ctx, facilitator.language, found, text),
+            _alert_body(ctx, key, facilitator.language, found, text, hotline),
             MessageKind.ALERT,
             f"alert:safeguarding:{ctx.inbound_id}:{facilitator.id}",
             language=facilitator.language,
@@ -69,15 +95,15 @@ def _alert_facilitators(ctx, village, found, text):
     return alerted
 
 
-def _alert_body(ctx, language, found, text):
+def _alert_body(ctx, key, language, found, text, hotline):
     return ctx.text(
-        "alert.safeguarding",
+        key,
         language,
         who=_who(ctx, language),
         phone=ctx.sender.phone,
         words=", ".join(found),
         excerpt=_excerpt(text),
-        hotline=current_app.config["CHILD_HOTLINE"],
+        hotline=hotline,
     )
 
 

@@ -20,6 +20,10 @@ class Village(db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Jakarta")
     language: Mapped[str] = mapped_column(String(8), default="id")
     lessons_per_week: Mapped[int | None]  # None: the track's default
+    # The local services its lessons name; None: the village's regional pack, else the default.
+    uptd_ppa: Mapped[str | None] = mapped_column(String(60))
+    puskesmas: Mapped[str | None] = mapped_column(String(60))
+    hotline: Mapped[str | None] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     facilitators: Mapped[list["Facilitator"]] = link(back_populates="village")

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import ARRAY, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from service.brand import branded
 from service.models import OptOut, OutboxMessage, db, dialect_name
 from service.outbox.hooks import note_new, segment_count
 from service.states import MessageStatus
@@ -39,7 +40,11 @@ def is_opted_out(phone: str) -> bool:
 
 
 def outbox_row(key: str, to: str, body: str, kind: str, **links: Any) -> Row:
-    """One pending row as a dict; `links` are other outbox columns (language, village_id, ...)."""
+    """One pending row as a dict; `links` are other outbox columns (language, village_id, ...).
+
+    Every SMS carries the brand first ("Asuh: "): Indonesian operators require it.
+    """
+    body = branded(body)
     return {
         "idempotency_key": key,
         "to_phone": to,

@@ -5,6 +5,8 @@ from wtforms import BooleanField, IntegerField, PasswordField, SelectField, Stri
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from messages.gsm import non_gsm_characters
+from messages.placeholders import PLACEHOLDERS
 from service.config import SUPPORTED_LANGUAGES
 from service.phones import try_normalise
 
@@ -24,6 +26,22 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
 
 
+def gsm_only(form, field):
+    """A name that goes into SMS texts must travel in GSM-7, or it would double their cost."""
+    bad = "".join(char for char, _ in non_gsm_characters(field.data or ""))
+    if bad:
+        raise ValidationError(f"Not possible in an SMS: {bad}. Use plain letters.")
+
+
+def local_service(label, key, description):
+    """A local service's name as lessons say it; empty means the regional pack's or default."""
+    return StringField(
+        label,
+        validators=[Optional(), Length(max=PLACEHOLDERS[key]), gsm_only],
+        description=description,
+    )
+
+
 class VillageForm(FlaskForm):
     name = StringField("Village (desa)", validators=[DataRequired(), Length(max=120)])
     district = StringField("District (kabupaten)", validators=[DataRequired(), Length(max=120)])
@@ -34,6 +52,21 @@ class VillageForm(FlaskForm):
         "Lessons per week",
         validators=[Optional(), NumberRange(min=1, max=7)],
         description="Leave empty for the track's default.",
+    )
+    uptd_ppa = local_service(
+        "UPTD PPA (child protection unit)",
+        "uptd_ppa",
+        "As lessons name it, e.g. UPTD PPA Kab. Kupang. Empty: the regional pack's or the default.",
+    )
+    puskesmas = local_service(
+        "Puskesmas (health centre)",
+        "puskesmas",
+        "As lessons name it, e.g. Puskesmas Oelnasi. Empty: the regional pack's or the default.",
+    )
+    hotline = local_service(
+        "Child-protection hotline",
+        "hotline",
+        "As lessons and replies name it. Empty: the regional pack's or SAPA 129.",
     )
 
 

@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 
+from flask import current_app
+
 from messages.gsm import segment_info
-from messages.lessons import TRACKS, load_catalog
+from messages.lessons import TRACKS, load_catalog, own_services
 
 
 @dataclass(frozen=True)
@@ -95,3 +97,65 @@ def summaries(rows):
         )
         for (track, language), group in found.items()
     ]
+
+
+SERVICE_LABELS = {"uptd_ppa": "UPTD PPA", "puskesmas": "Puskesmas", "hotline": "Hotline"}
+
+
+@dataclass(frozen=True)
+class LocalService:
+    """One local service as the village's lessons name it, and where that name comes from."""
+
+    label: str
+    placeholder: str
+    value: str
+    origin: str
+
+
+def village_services(village):
+    """The names {uptd_ppa}, {puskesmas}, {hotline} take in this village's texts."""
+    found = load_catalog().local_origins(
+        village.name,
+        village.province,
+        own_services(village),
+        {"hotline": current_app.config["CHILD_HOTLINE"]},
+    )
+    return [
+        LocalService(SERVICE_LABELS[key], "{" + key + "}", value, origin)
+        for key, (value, origin) in found.items()
+    ]
+
+
+@dataclass(frozen=True)
+class PackRow:
+    """One regional pack at a glance: where, which zone, what it changes and adds."""
+
+    slug: str
+    scope: str
+    name: str
+    zone: str
+    languages: list
+    overrides: list  # lesson ids it replaces
+    lessons: list  # its own lessons (Indonesian, else first language)
+
+
+def pack_rows():
+    """Every regional pack, one row each, in file order."""
+    catalog = load_catalog()
+    rows = []
+    for slug in dict.fromkeys(p.slug for p in catalog.packs):
+        files = [p for p in catalog.packs if p.slug == slug]
+        first = min(files, key=lambda p: p.language != "id")  # Indonesian, else the first
+        replaced = sorted({lesson_id for p in files for lesson_id, _ in p.overrides})
+        rows.append(
+            PackRow(
+                slug,
+                first.scope,
+                first.name,
+                first.zone,
+                [p.language for p in files],
+                replaced,
+                list(first.lessons),
+            )
+        )
+    return rows

@@ -3,13 +3,14 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
+from messages.placeholders import LOCAL_SERVICES
 from service import audit
 from service.models import Village, db, utcnow
 from service.web.admin.blueprint import bp
 from service.web.admin.csvout import csv_response
 from service.web.admin.filters import percent
 from service.web.admin.forms import VillageForm
-from service.web.admin.queries import households, series, villages
+from service.web.admin.queries import content, households, series, villages
 from service.web.admin.views.changes import apply_changes
 from service.web.admin.views.common import actor, page_number
 from service.web.admin.views.overview import weekly_chart
@@ -107,6 +108,7 @@ def village_detail(village_id):
         meetings=villages.village_meetings(village_id),
         callbacks=villages.open_callback_requests(village_id),
         homes=households.search(page=page_number(), per_page=25, village_id=village_id),
+        services=content.village_services(village),
         weekly_svg=weekly_chart(
             weekly, "village-weekly", f"SMS sent and delivered in {village.name}"
         ),
@@ -129,7 +131,13 @@ def _values(form):
         "timezone": form.timezone.data,
         "language": form.language.data,
         "lessons_per_week": form.lessons_per_week.data,
+        **{key: _blank_is_none(getattr(form, key).data) for key in LOCAL_SERVICES},
     }
+
+
+def _blank_is_none(text):
+    """An emptied field means "use the pack's or the default", stored as NULL."""
+    return " ".join((text or "").split()) or None
 
 
 @bp.route("/villages/new", methods=["GET", "POST"])
