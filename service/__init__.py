@@ -13,15 +13,26 @@ def create_app(test_config=None):
     app.config.from_mapping(config.from_environment())
     if test_config:
         app.config.update(test_config)
+    derived = config.derived_settings(app.config)
+    app.config.update({k: v for k, v in derived.items() if k not in (test_config or {})})
+    config.refuse_unsafe(app.config)
     config.INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
-    logging.getLogger("asuh").setLevel(logging.INFO)
+    _init_logging()
     _init_extensions(app)
     _register_blueprints(app)
     from service.cli import register_commands
 
     register_commands(app)
     return app
+
+
+def _init_logging():
+    """Logs of every library go through one filter that masks phone numbers and tokens."""
+    from service import privacy
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("asuh").setLevel(logging.INFO)
+    privacy.mask_logs()
 
 
 def _init_extensions(app):

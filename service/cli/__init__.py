@@ -1,5 +1,8 @@
 """The `asuh` command: Flask's CLI group with the project's commands attached."""
 
+import sys
+
+import click
 from flask.cli import FlaskGroup
 
 from service.cli.admin import admin
@@ -12,6 +15,13 @@ from service.cli.ussd import ussd
 from service.cli.worker import worker
 
 COMMANDS = (village, facilitator, seed_demo, export, worker, admin, content, dispatch, ussd)
+FIRST = ("db", "seed-demo", "village", "facilitator", "admin")  # the order a new install needs
+FLASK_COMMANDS = frozenset({"run", "shell", "routes"})  # Flask's own, listed after Asuh's
+HELP = """Asuh: SMS/USSD community parenting for the home villages of migrant workers.
+
+Run it from the project folder as .venv/bin/asuh (or `source .venv/bin/activate` first).
+Settings come from the environment: ASUH_ENV, DATABASE_URL, REDIS_URL, SECRET_KEY,
+WEBHOOK_TOKEN, SMS_GATEWAY, ... (see README.md)."""
 
 
 def register_commands(app):
@@ -20,9 +30,41 @@ def register_commands(app):
         app.cli.add_command(command)
 
 
+class AsuhGroup(FlaskGroup):
+    """Flask's group, with Asuh's commands listed first and Flask's run/shell/routes after."""
+
+    def format_commands(self, ctx, formatter):
+        names = self.list_commands(ctx)
+        own = [n for n in names if n not in FLASK_COMMANDS]
+        own.sort(key=lambda name: (FIRST.index(name) if name in FIRST else len(FIRST), name))
+        flask = [n for n in names if n in FLASK_COMMANDS]
+        for title, group in (("Asuh commands", own), ("Flask commands (development)", flask)):
+            rows = self._rows(ctx, group, formatter.width)
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+    def _rows(self, ctx, names, width):
+        commands = ((name, self.get_command(ctx, name)) for name in names)
+        limit = max(width - 6 - max((len(name) for name in names), default=0), 20)
+        return [(n, c.get_short_help_str(limit)) for n, c in commands if c and not c.hidden]
+
+
+def _app_or_exit():
+    """The app, or a plain message and exit status 1 when production settings are unsafe."""
+    from service import create_app
+    from service.config import UnsafeSettings
+
+    try:
+        return create_app()
+    except UnsafeSettings as error:
+        click.echo(str(error), err=True)
+        raise SystemExit(1) from None
+
+
 def main():
     """Console-script entry point: Flask's group around the app's commands."""
-    from service import create_app
-
-    cli = FlaskGroup(create_app=lambda: create_app(), help="Asuh: SMS/USSD community parenting.")
-    cli(prog_name="asuh")
+    cli = AsuhGroup(create_app=_app_or_exit, help=HELP, add_version_option=False)
+    cli.params = [p for p in cli.params if p.name != "app"]  # the app is always Asuh's
+    click.version_option(package_name="asuh", prog_name="asuh")(cli)
+    cli(prog_name="asuh", args=sys.argv[1:])
