@@ -40,7 +40,7 @@ def inbound():
 @require_token
 def delivery():
     """Apply a delivery report; unknown ids and repeats are answered 200 too."""
-    apply_report(request.form.to_dict(), utcnow())
+    apply_report({_text(k): _text(v) for k, v in request.form.items()}, utcnow())
     return "", 200
 
 
