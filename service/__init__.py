@@ -1,6 +1,11 @@
-"""Asuh: the Flask app factory; nothing is built at import time."""
+"""Asuh: the Flask app factory and the `asuh` command; nothing is built at import time.
+
+This is the top of the layers (see CONTRIBUTING.md): the one module that wires the edges
+(web, CLI) to the workers and hands the domain what it must not import itself.
+"""
 
 import logging
+import sys
 
 from flask import Flask
 
@@ -24,6 +29,24 @@ def create_app(test_config=None):
 
     register_commands(app)
     return app
+
+
+def main():
+    """Console-script entry point: Flask's CLI group around the app's commands."""
+    from service.cli import command_group
+    from workers.context import set_app_factory
+
+    set_app_factory(create_app)  # jobs run outside a request build their app with it
+    command_group(create_app=_app_or_exit)(prog_name="asuh", args=sys.argv[1:])
+
+
+def _app_or_exit():
+    """The app, or a plain message and exit status 1 when production settings are unsafe."""
+    try:
+        return create_app()
+    except config.UnsafeSettings as error:
+        print(error, file=sys.stderr)
+        raise SystemExit(1) from None
 
 
 def _init_logging():
@@ -50,9 +73,16 @@ def _init_extensions(app):
         render_item=render_migration_item,
     )
     redis_client.init_app(app)
-    from service import outbox
+    _init_outbox(app)
 
-    outbox.init_app(app)
+
+def _init_outbox(app):
+    """The outbox kicks the sender after each commit and counts SMS parts the messages way."""
+    from messages.gsm import segment_info
+    from service import outbox
+    from workers.send import enqueue_send
+
+    outbox.init_app(app, kick=enqueue_send, segments=lambda body: segment_info(body).segments)
 
 
 def _register_blueprints(app):

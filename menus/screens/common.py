@@ -2,7 +2,7 @@
 
 from functools import partial
 
-from menus import data
+from menus.data import caregiver, facilitator
 from menus.registry import REGISTRY, Go, Option, Screen
 
 
@@ -13,9 +13,9 @@ def choose_language(lang, ctx, arg):
     if role == "guest":
         ctx.state.chosen_lang = True
     elif ctx.live and role == "caregiver":
-        data.set_caregiver(person, ctx.actor, language=lang)
+        caregiver.set_caregiver(person, ctx.actor, language=lang)
     elif ctx.live and role == "facilitator":
-        data.set_facilitator_language(person, lang, ctx.actor)
+        facilitator.set_facilitator_language(person, lang, ctx.actor)
     return Go("language.saved", back_to=ctx.root)
 
 

@@ -1,16 +1,14 @@
-"""The `asuh` command: Flask's CLI group with the project's commands attached."""
-
-import sys
+"""The `asuh` commands; the app factory attaches them to `app.cli` (`service.main` runs them)."""
 
 import click
 from flask.cli import FlaskGroup
 
 from service.cli.admin import admin
 from service.cli.content import content
-from service.cli.dispatch import dispatch
 from service.cli.export import export
 from service.cli.places import facilitator, village
 from service.cli.seed import seed_demo
+from service.cli.tick import dispatch
 from service.cli.ussd import ussd
 from service.cli.worker import worker
 
@@ -50,21 +48,8 @@ class AsuhGroup(FlaskGroup):
         return [(n, c.get_short_help_str(limit)) for n, c in commands if c and not c.hidden]
 
 
-def _app_or_exit():
-    """The app, or a plain message and exit status 1 when production settings are unsafe."""
-    from service import create_app
-    from service.config import UnsafeSettings
-
-    try:
-        return create_app()
-    except UnsafeSettings as error:
-        click.echo(str(error), err=True)
-        raise SystemExit(1) from None
-
-
-def main():
-    """Console-script entry point: Flask's group around the app's commands."""
-    cli = AsuhGroup(create_app=_app_or_exit, help=HELP, add_version_option=False)
-    cli.params = [p for p in cli.params if p.name != "app"]  # the app is always Asuh's
-    click.version_option(package_name="asuh", prog_name="asuh")(cli)
-    cli(prog_name="asuh", args=sys.argv[1:])
+def command_group(create_app):
+    """The `asuh` group: Asuh's help text, its version, no --app (the app is always Asuh's)."""
+    group = AsuhGroup(create_app=create_app, help=HELP, add_version_option=False)
+    group.params = [p for p in group.params if p.name != "app"]
+    return click.version_option(package_name="asuh", prog_name="asuh")(group)

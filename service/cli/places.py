@@ -11,7 +11,7 @@ from service.config import SUPPORTED_LANGUAGES
 from service.enrollments import enroll
 from service.models import Facilitator, Village, db
 from service.names import BadName, clean_name
-from service.numbers import household_member
+from service.owners import household_member
 from service.phones import InvalidPhone, normalise
 from service.states import Track
 

@@ -1,7 +1,7 @@
 """All models, importable from one place."""
 
 from service.models.admin import AdminUser, AuditLog, LoginFailure
-from service.models.base import Base, UTCDateTime, db, utcnow
+from service.models.base import Base, UTCDateTime, db, dialect_name, utcnow
 from service.models.messaging import InboundMessage, OutboxMessage
 from service.models.people import (
     Caregiver,
@@ -43,5 +43,6 @@ __all__ = [
     "UTCDateTime",
     "Village",
     "db",
+    "dialect_name",
     "utcnow",
 ]

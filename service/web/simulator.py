@@ -18,8 +18,9 @@ from flask_login import current_user
 from rq import Worker
 from sqlalchemy import select
 
+from menus.engine import end_session, respond
 from service import audit, config
-from service.cli.seed import FACILITATORS as DEMO_FACILITATORS
+from service.demo import DEMO_FACILITATOR_PHONES
 from service.models import (
     Caregiver,
     Facilitator,
@@ -31,6 +32,7 @@ from service.models import (
     db,
     utcnow,
 )
+from service.owners import owner
 from service.phones import try_normalise
 from service.redis_client import get_redis
 from service.states import InboundState, MessageStatus
@@ -55,9 +57,6 @@ SCREENS = ("home", "ussd", "inbox", "compose")
 NETWORK_CODE = "51010"  # Telkomsel, as Africa's Talking reports it
 WAIT_FOR_WORKER = 4.0  # seconds an SMS may take through the worker before we show the inbox
 INBOX_SIZE = 30
-
-
-DEMO_FACILITATOR_PHONES = frozenset(phone for phone, *_ in DEMO_FACILITATORS)
 
 
 def init_app(app):
@@ -146,27 +145,12 @@ def parse_ussd(status, body):
 
 
 def ask_ussd(phone, session_id, text):
-    """One USSD round trip through the handler the `/ussd` route calls (or the route itself)."""
-    try:
-        from menus.engine import respond
-    except ImportError:
-        fields = {
-            "sessionId": session_id,
-            "serviceCode": current_app.config["USSD_SERVICE_CODE"],
-            "phoneNumber": phone,
-            "text": text,
-            "networkCode": NETWORK_CODE,
-        }
-        return parse_ussd(*gateway_post("/ussd", fields))
+    """One USSD round trip through the handler the `/ussd` route calls."""
     return parse_ussd(200, respond(session_id, phone, text))
 
 
 def tell_session_ended(session_id):
     """What the gateway's end-of-session notice does: free the session's state now."""
-    try:
-        from menus.engine import end_session
-    except ImportError:
-        return gateway_post("/ussd/events", {"sessionId": session_id, "status": "Incomplete"})
     return end_session(session_id)
 
 
@@ -325,19 +309,17 @@ class Person:
 
 
 def people_queries():
-    """(role, phone column, select of phone, name, village) for each kind of person."""
+    """(role, select of phone, name, village) for each kind of person."""
     village_of_home = (Village, Village.id == Household.village_id)
     return (
         (
             "facilitator",
-            Facilitator.phone,
             select(Facilitator.phone, Facilitator.name, Village.name)
             .join(Village, Village.id == Facilitator.village_id)
             .order_by(Facilitator.id),
         ),
         (
             "caregiver",
-            Caregiver.phone,
             select(Caregiver.phone, Caregiver.name, Village.name)
             .join(Household, Household.id == Caregiver.household_id)
             .join(*village_of_home)
@@ -345,7 +327,6 @@ def people_queries():
         ),
         (
             "parent abroad",
-            MigrantParent.phone,
             select(MigrantParent.phone, MigrantParent.name, Village.name)
             .join(Household, Household.id == MigrantParent.household_id)
             .join(*village_of_home)
@@ -361,20 +342,22 @@ def demo_people(per_group=12):
             Person(phone, name or role.capitalize(), role, village)
             for phone, name, village in db.session.execute(query.limit(per_group))
         ]
-        for role, _, query in people_queries()
+        for role, query in people_queries()
     }
+
+
+ROLE_LABELS = {"facilitator": "facilitator", "caregiver": "caregiver", "migrant": "parent abroad"}
 
 
 def who_is(number):
     """The person behind a number, when the programme knows them."""
     if not number:
         return None
-    for role, phone_column, query in people_queries():
-        found = db.session.execute(query.where(phone_column == number)).first()
-        if found is not None:
-            phone, name, village = found
-            return Person(phone, name or role.capitalize(), role, village)
-    return None
+    found = owner(number, *ROLE_LABELS)
+    if found is None:
+        return None
+    role = ROLE_LABELS[found.role]
+    return Person(number, found.name or role.capitalize(), role, found.village)
 
 
 # ---------------------------------------------------------------- routes

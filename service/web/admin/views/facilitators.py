@@ -6,7 +6,7 @@ from sqlalchemy import select
 from service import audit
 from service.enrollments import enroll, set_state_for
 from service.models import Facilitator, db
-from service.numbers import household_member
+from service.owners import household_member
 from service.states import EnrollmentState, Track
 from service.web.admin.blueprint import bp
 from service.web.admin.csvout import csv_response
