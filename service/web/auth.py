@@ -20,9 +20,9 @@ from service.phones import mask, mask_numbers_in
 from service.redis_client import get_redis
 from service.states import AdminRole, MessageKind
 
+WITHHELD_ALERT = "(an alert to the village facilitator: shown to admins only)"
 # A path on this site and nothing a browser could read as another host: no "//", no "\\",
 # no whitespace or control characters (browsers drop tabs and newlines, so "/\t/x" is "//x").
-WITHHELD_ALERT = "(an alert to the village facilitator: shown to admins only)"
 SAME_SITE_PATH = re.compile(r"/(?![/\\])[^\s\\\x00-\x1f\x7f]*")
 
 
