@@ -45,6 +45,15 @@ UNSAFE = [
     ("SMS_GATEWAY", "console", "SMS_GATEWAY"),
     ("AT_API_KEY", "", "AT_API_KEY"),
 ]
+KANNEL = {"SMS_GATEWAY": "kannel", "KANNEL_USERNAME": "asuh", "KANNEL_PASSWORD": "pw-" + "z" * 20}
+
+
+@pytest.mark.parametrize("name", ["KANNEL_USERNAME", "KANNEL_PASSWORD"])
+def test_production_with_kannel_needs_its_login(production, name):
+    assert create_app({**production, **KANNEL}).config["SMS_GATEWAY"] == "kannel"
+    with pytest.raises(UnsafeSettings) as refused:
+        create_app({**production, **KANNEL, name: ""})
+    assert f"set {name}" in str(refused.value)
 
 
 @pytest.mark.parametrize("name, value, named", UNSAFE)

@@ -1,7 +1,7 @@
 """security-web: session versions on admin accounts; login failures while Redis is down
 
 Revision ID: security_web
-Revises: 0001
+Revises: kannel
 Create Date: 2026-12-01 09:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'security_web'
-down_revision = '0001'
+down_revision = 'kannel'
 branch_labels = None
 depends_on = None
 
