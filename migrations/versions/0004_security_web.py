@@ -1,7 +1,7 @@
 """security-web: session versions on admin accounts; login failures while Redis is down
 
 Revision ID: security_web
-Revises: kannel
+Revises: lessons_code
 Create Date: 2026-12-01 09:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'security_web'
-down_revision = 'kannel'
+down_revision = 'lessons_code'
 branch_labels = None
 depends_on = None
 
