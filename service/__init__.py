@@ -5,6 +5,7 @@ This is the top of the layers (see CONTRIBUTING.md): the one module that wires t
 """
 
 import logging
+import sys
 
 from flask import Flask
 
@@ -17,9 +18,11 @@ def create_app(test_config=None):
     app.config.from_mapping(config.from_environment())
     if test_config:
         app.config.update(test_config)
+    derived = config.derived_settings(app.config)
+    app.config.update({k: v for k, v in derived.items() if k not in (test_config or {})})
+    config.refuse_unsafe(app.config)
     config.INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
-    logging.getLogger("asuh").setLevel(logging.INFO)
+    _init_logging()
     _init_extensions(app)
     _register_blueprints(app)
     from service.cli import register_commands
@@ -30,13 +33,29 @@ def create_app(test_config=None):
 
 def main():
     """Console-script entry point: Flask's CLI group around the app's commands."""
-    from flask.cli import FlaskGroup
-
+    from service.cli import command_group
     from workers.context import set_app_factory
 
     set_app_factory(create_app)  # jobs run outside a request build their app with it
-    cli = FlaskGroup(create_app=lambda: create_app(), help="Asuh: SMS/USSD community parenting.")
-    cli(prog_name="asuh")
+    command_group(create_app=_app_or_exit)(prog_name="asuh", args=sys.argv[1:])
+
+
+def _app_or_exit():
+    """The app, or a plain message and exit status 1 when production settings are unsafe."""
+    try:
+        return create_app()
+    except config.UnsafeSettings as error:
+        print(error, file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def _init_logging():
+    """Logs of every library go through one filter that masks phone numbers and tokens."""
+    from service import privacy
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("asuh").setLevel(logging.INFO)
+    privacy.mask_logs()
 
 
 def _init_extensions(app):

@@ -48,6 +48,13 @@ DEFAULT_INBOUND_MAX_TEXT = 1600  # characters of an inbound SMS kept; the rest i
 
 SUPPORTED_LANGUAGES = ("id", "en")
 
+DEVELOPMENT = "development"  # ASUH_ENV for laptops, `make run` and tests; anything else is strict
+DEFAULT_ENV = DEVELOPMENT
+MIN_SECRET_LENGTH = 16
+DEFAULT_MAX_REQUEST_BYTES = 64 * 1024  # the dashboard's largest form is an SMS of 918 characters
+DEFAULT_MAX_WEBHOOK_BYTES = 16 * 1024  # one SMS (10 parts, every character %-encoded) or USSD hop
+NEW_SECRET_HINT = 'python3 -c "import secrets; print(secrets.token_urlsafe(32))"'
+
 
 def _env(name, default):
     value = os.environ.get(name)
@@ -117,4 +124,75 @@ def from_environment():
         "SEND_CLAIM_SECONDS": int(_env("SEND_CLAIM_SECONDS", DEFAULT_SEND_CLAIM_SECONDS)),
         "SEND_RETRY_SECONDS": int(_env("SEND_RETRY_SECONDS", DEFAULT_SEND_RETRY_SECONDS)),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "ASUH_ENV": _env("ASUH_ENV", DEFAULT_ENV).strip().lower(),
+        "SIMULATOR": _env("SIMULATOR", "").strip().lower(),
+        "MAX_CONTENT_LENGTH": DEFAULT_MAX_REQUEST_BYTES,
+        "MAX_WEBHOOK_BYTES": DEFAULT_MAX_WEBHOOK_BYTES,
     }
+
+
+def is_production(settings):
+    """Anything but ASUH_ENV=development is run as production: a typo must not relax a check."""
+    return settings.get("ASUH_ENV", DEFAULT_ENV) != DEVELOPMENT
+
+
+def derived_settings(settings):
+    """Settings that follow from ASUH_ENV: cookies, the simulator switch, the URL scheme."""
+    strict = is_production(settings)
+    return {
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SECURE": strict,
+        "PREFERRED_URL_SCHEME": "https" if strict else "http",
+        "SIMULATOR_ENABLED": not strict or settings.get("SIMULATOR") == "on",
+    }
+
+
+class UnsafeSettings(RuntimeError):
+    """Production settings that would put people's data at risk; the message says what to set."""
+
+    def __init__(self, problems, env_name="production"):
+        self.problems = list(problems)
+        lines = [f"Asuh will not start with ASUH_ENV={env_name} until this is fixed:"]
+        super().__init__("\n".join(lines + [f"  - {problem}" for problem in self.problems]))
+
+
+def _secret_problem(name, value, default):
+    """Why a secret is unsafe (missing, the public default, or short), or None."""
+    fix = f"set {name} to a long random value, e.g. the output of: {NEW_SECRET_HINT}"
+    if not value or value == default:
+        return f"{name} is missing, empty or the public development default: {fix}"
+    if len(value) < MIN_SECRET_LENGTH:
+        return f"{name} is shorter than {MIN_SECRET_LENGTH} characters: {fix}"
+    return None
+
+
+def unsafe_settings(settings):
+    """What stops these settings from running in production (an empty list when all is well)."""
+    if not is_production(settings):
+        return []
+    problems = [
+        _secret_problem("SECRET_KEY", settings.get("SECRET_KEY"), DEFAULT_SECRET_KEY),
+        _secret_problem("WEBHOOK_TOKEN", settings.get("WEBHOOK_TOKEN"), DEFAULT_WEBHOOK_TOKEN),
+    ]
+    if settings.get("SMS_GATEWAY", DEFAULT_SMS_GATEWAY) == "console":
+        problems.append(
+            "SMS_GATEWAY is console, which only writes SMS to the log: "
+            "set SMS_GATEWAY=africastalking (with AT_USERNAME, AT_API_KEY) or kannel"
+        )
+    elif settings.get("SMS_GATEWAY") == "africastalking" and not settings.get("AT_API_KEY"):
+        problems.append("SMS_GATEWAY=africastalking needs AT_API_KEY: set AT_API_KEY")
+    elif settings.get("SMS_GATEWAY") == "kannel":
+        problems += [
+            f"SMS_GATEWAY=kannel needs {name}: set {name} (as in Kannel's sendsms-user)"
+            for name in ("KANNEL_USERNAME", "KANNEL_PASSWORD")
+            if not settings.get(name)
+        ]
+    return [problem for problem in problems if problem]
+
+
+def refuse_unsafe(settings):
+    """Raise UnsafeSettings when production settings are unsafe; nothing in development."""
+    problems = unsafe_settings(settings)
+    if problems:
+        raise UnsafeSettings(problems, settings.get("ASUH_ENV"))

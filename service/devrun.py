@@ -89,9 +89,17 @@ def banner(env):
     )
 
 
-def main():
-    env = dict(os.environ)
+def development_env(base):
+    """The processes' environment: development (the Procfile defaults to production), so the
+    web server listens on 127.0.0.1 only and the console gateway and demo secrets are allowed."""
+    env = dict(base)
+    env["ASUH_ENV"] = config.DEVELOPMENT
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def main():
+    env = development_env(os.environ)
     env["REDIS_URL"] = ensure_redis(env)
     env.setdefault("PORT", str(config.DEFAULT_PORT))
     config.INSTANCE_DIR.mkdir(exist_ok=True)

@@ -96,3 +96,16 @@ def _household_members(member) -> Select:
         .join(Village, Village.id == Household.village_id)
         .where(model.phone == bindparam("phone"))
     )
+
+
+HOUSEHOLD_ROLES = {"caregiver": "caregiver", "migrant": "parent abroad", "teen": "teen"}
+
+
+def household_member(phone: str) -> str | None:
+    """'caregiver Mbah Sumini of household 1234567 (Kanigoro)' when a household uses it, or None."""
+    found = owner(phone, *HOUSEHOLD_ROLES)
+    if found is None:
+        return None
+    role = HOUSEHOLD_ROLES[found.role]
+    label = f"{role} {found.name}" if found.name else role
+    return f"{label} of household {found.household_code} ({found.village})"

@@ -3,6 +3,8 @@
 import csv
 import io
 
+import pytest
+
 from service import audit
 from service.models import db
 
@@ -63,10 +65,23 @@ def test_viewer_csv_cells_hold_the_masked_numbers(viewer_client, factory, dash):
     assert rows[0]["actor"] == f"sms:{MASKED}" and MASKED in rows[0]["detail"]
 
 
-def test_viewers_may_still_search_by_a_whole_number(viewer_client, factory, dash):
+@pytest.mark.parametrize("typed", ["0812 3456 7890", FULL, "+62 812-3456-7890", ABROAD])
+def test_viewers_cannot_search_households_by_a_whole_number(viewer_client, factory, dash, typed):
     _, home = people(factory, dash)
-    page = viewer_client.get("/admin/households", query_string={"q": "0812 3456 7890"}).text
-    assert f">{home.code}<" in page and FULL not in page
+    page = viewer_client.get("/admin/households", query_string={"q": typed}).text
+    assert f">{home.code}<" not in page
+    assert "Searching by phone number is for admins" in page
+    assert "0 households" in page
+    rows = viewer_client.get("/admin/households.csv", query_string={"q": typed}).text
+    assert home.code not in rows
+
+
+@pytest.mark.parametrize("typed", ["0812 3456 7890", FULL, "+62 812-3456-7890", ABROAD])
+def test_admins_search_households_by_a_whole_number(admin_client, factory, dash, typed):
+    _, home = people(factory, dash)
+    found = admin_client.get("/admin/households", query_string={"q": typed}).text
+    assert f">{home.code}<" in found
+    assert home.code in admin_client.get("/admin/households.csv", query_string={"q": typed}).text
 
 
 def test_admins_see_whole_numbers(admin_client, factory, dash):

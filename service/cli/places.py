@@ -10,6 +10,8 @@ from service import audit
 from service.config import SUPPORTED_LANGUAGES
 from service.enrollments import enroll
 from service.models import Facilitator, Village, db
+from service.names import BadName, clean_name
+from service.owners import household_member
 from service.phones import InvalidPhone, normalise
 from service.states import Track
 
@@ -26,27 +28,38 @@ def valid_timezone(ctx, param, value):
     return value
 
 
+def valid_name(what):
+    """A click callback: the name tidied (trimmed, no control characters) or a clear refusal."""
+
+    def check(ctx, param, value):
+        try:
+            return clean_name(value, what)
+        except BadName as error:
+            raise click.BadParameter(str(error)) from error
+
+    return check
+
+
 def find_village(name):
-    """A village by name, case-insensitively."""
-    return db.session.scalar(select(Village).where(db.func.lower(Village.name) == name.lower()))
+    """A village by name, case-insensitively, ignoring outer and doubled spaces."""
+    wanted = " ".join(name.split())
+    same = db.or_(Village.name == wanted, db.func.lower(Village.name) == wanted.lower())
+    return db.session.scalar(select(Village).where(same).limit(1))
 
 
 @village.command("add")
-@click.option("--name", required=True)
-@click.option("--district", required=True)
-@click.option("--province", required=True)
+@click.option("--name", required=True, callback=valid_name("village name"))
+@click.option("--district", required=True, callback=valid_name("district"))
+@click.option("--province", required=True, callback=valid_name("province"))
 @click.option("--timezone", default="Asia/Jakarta", show_default=True, callback=valid_timezone)
 @click.option("--language", default="id", show_default=True, type=click.Choice(SUPPORTED_LANGUAGES))
 def village_add(name, district, province, timezone, language):
     """Add a village with its time zone and default language."""
-    if find_village(name):
-        raise click.ClickException(f"village {name!r} exists already")
+    existing = find_village(name)
+    if existing:
+        raise click.ClickException(f"village {existing.name!r} exists already")
     row = Village(
-        name=name.strip(),
-        district=district.strip(),
-        province=province.strip(),
-        timezone=timezone,
-        language=language,
+        name=name, district=district, province=province, timezone=timezone, language=language
     )
     db.session.add(row)
     db.session.flush()
@@ -55,12 +68,25 @@ def village_add(name, district, province, timezone, language):
     click.echo(f"village {row.name} added (id {row.id}, {timezone}, {language})")
 
 
+def refuse_household_number(e164, force):
+    """A household member's SMS would be read as facilitator commands: say so unless forced."""
+    member = household_member(e164)
+    if member and not force:
+        raise click.ClickException(
+            f"{e164} is the number of the {member}. As a facilitator, every SMS from it would be "
+            "read as a facilitator command and that person would stop being served as a "
+            "household member. Use another number, or add --force if this is really intended."
+        )
+    return member
+
+
 @facilitator.command("add")
 @click.option("--phone", required=True)
-@click.option("--name", required=True)
+@click.option("--name", required=True, callback=valid_name("name"))
 @click.option("--village", "village_name", required=True, help="an existing village's name")
 @click.option("--language", default=None, type=click.Choice(SUPPORTED_LANGUAGES))
-def facilitator_add(phone, name, village_name, language):
+@click.option("--force", is_flag=True, help="add even if a household member uses this number")
+def facilitator_add(phone, name, village_name, language, force):
     """Add a facilitator for a village and enrol them in the facilitator guides."""
     try:
         e164 = normalise(phone)
@@ -73,12 +99,14 @@ def facilitator_add(phone, name, village_name, language):
         raise click.BadParameter(f"no village named {village_name!r}", param_hint="--village")
     if db.session.scalar(select(Facilitator).where(Facilitator.phone == e164)):
         raise click.ClickException(f"{e164} is a facilitator already")
-    row = Facilitator(
-        phone=e164, name=name.strip(), village=place, language=language or place.language
-    )
+    member = refuse_household_number(e164, force)
+    row = Facilitator(phone=e164, name=name, village=place, language=language or place.language)
     db.session.add(row)
     db.session.flush()
     enroll(Track.FACILITATOR, row.id)
-    audit.record("cli", "facilitator.add", "facilitator", row.id, phone=e164, village=place.name)
+    extra = {"also_household_member": member} if member else {}
+    audit.record(
+        "cli", "facilitator.add", "facilitator", row.id, phone=e164, village=place.name, **extra
+    )
     db.session.commit()
     click.echo(f"facilitator {row.name} ({e164}) added to {place.name}")

@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from service import codes
+from service.demo import DEMO_FACILITATORS as FACILITATORS
 from service.households import register_household
 from service.models import (
     AdminUser,
@@ -30,11 +31,6 @@ VILLAGES = (
     ("Kanigoro", "Blitar", "Jawa Timur", "Asia/Jakarta", "id"),
     ("Sakra", "Lombok Timur", "Nusa Tenggara Barat", "Asia/Makassar", "id"),
     ("Oelnasi", "Kupang", "Nusa Tenggara Timur", "Asia/Makassar", "id"),
-)
-FACILITATORS = (
-    ("+6281100000001", "Bu Siti Rahayu", "Kanigoro", "id"),
-    ("+6281100000002", "Pak Lalu Ahmad", "Sakra", "id"),
-    ("+6281100000003", "Ibu Maria Tefa", "Oelnasi", "en"),
 )
 HOUSEHOLDS = (
     # caregiver name, phone, relationship, village, births, migrant abroad (phone, country)

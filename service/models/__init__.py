@@ -1,6 +1,6 @@
 """All models, importable from one place."""
 
-from service.models.admin import AdminUser, AuditLog
+from service.models.admin import AdminUser, AuditLog, LoginFailure
 from service.models.base import Base, UTCDateTime, db, dialect_name, utcnow
 from service.models.messaging import InboundMessage, OutboxMessage
 from service.models.people import (
@@ -34,6 +34,7 @@ __all__ = [
     "Household",
     "InboundMessage",
     "LessonFeedback",
+    "LoginFailure",
     "Meeting",
     "MeetingRsvp",
     "MigrantParent",

@@ -19,6 +19,27 @@ class AdminUser(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16), default=AdminRole.VIEWER)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every session cookie; raising it (sign-out, new password) voids cookies issued before.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    def get_id(self):
+        """What the session cookie stores: the account and its session version."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self):
+        """Void every session cookie issued to this account so far (the caller commits)."""
+        self.session_version = (self.session_version or 0) + 1
+
+
+class LoginFailure(db.Model):
+    """A failed sign-in, counted here only while Redis (the throttle's usual store) is down."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(8))  # "user" or "addr"
+    subject: Mapped[str] = mapped_column(String(120))  # the lower-cased username, or the address
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class AuditLog(db.Model):

@@ -3,21 +3,27 @@
 import re
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 
 from flask import abort, current_app, g, render_template, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
+from redis import RedisError
+from sqlalchemy import delete, func, select
 from werkzeug.utils import redirect
 
 from service import redis_keys
-from service.models import AdminUser, db
+from service.models import AdminUser, LoginFailure, db
 from service.passwords import hash_password, verify_password
-from service.phones import mask
+from service.phones import mask, mask_numbers_in
 from service.redis_client import get_redis
-from service.states import AdminRole
+from service.states import AdminRole, MessageKind
 
-PHONE_IN_TEXT = re.compile(r"\+\d{8,15}")
+WITHHELD_ALERT = "(an alert to the village facilitator: shown to admins only)"
+# A path on this site and nothing a browser could read as another host: no "//", no "\\",
+# no whitespace or control characters (browsers drop tabs and newlines, so "/\t/x" is "//x").
+SAME_SITE_PATH = re.compile(r"/(?![/\\])[^\s\\\x00-\x1f\x7f]*")
 
 
 # ---------------------------------------------------------------- sessions and roles
@@ -34,9 +40,10 @@ def init_app(app):
     manager.unauthorized_handler(refuse_anonymous)
     manager.init_app(app)
     app.before_request(forget_cached_user)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.jinja_env.globals.update(csrf_token=generate_csrf, is_admin=is_admin)
-    app.jinja_env.filters.update(phone=shown_phone, masked_text=shown_text)
+    app.jinja_env.globals.update(
+        csrf_token=generate_csrf, is_admin=is_admin, simulator_on=simulator_enabled
+    )
+    app.jinja_env.filters.update(phone=shown_phone, masked_text=shown_text, shown_body=shown_body)
 
 
 def forget_cached_user():
@@ -48,12 +55,19 @@ def forget_cached_user():
     g.pop("_login_user", None)
 
 
-def load_user(user_id):
-    """The account behind a session cookie, or None when it was deleted."""
+def load_user(session_id):
+    """The account behind a session cookie, or None when it was deleted or its sessions ended."""
     try:
-        return db.session.get(AdminUser, int(user_id))
-    except (TypeError, ValueError):
+        user_id, version = (int(part) for part in str(session_id).split(":"))
+    except ValueError:  # a cookie from before session versions, or not ours
         return None
+    user = db.session.get(AdminUser, user_id) if 0 < user_id < 2**31 else None
+    return user if user is not None and user.session_version == version else None
+
+
+def simulator_enabled():
+    """The simulator is served in development, and in production only with SIMULATOR=on."""
+    return bool(current_app.config.get("SIMULATOR_ENABLED", True))
 
 
 def refuse_anonymous():
@@ -79,7 +93,15 @@ def shown_text(text):
     """Free text (message bodies, audit details) with any phone number in it masked for viewers."""
     if text is None or is_admin():
         return text
-    return PHONE_IN_TEXT.sub(lambda found: mask(found.group(0)), str(text))
+    return mask_numbers_in(str(text))
+
+
+def shown_body(message):
+    """An outbox message's text for this user: alerts to facilitators (safeguarding reports,
+    forwarded messages, registrations) are for admins only; other texts are masked for viewers."""
+    if not is_admin() and message.kind == MessageKind.ALERT:
+        return WITHHELD_ALERT
+    return shown_text(message.body)
 
 
 def guard_blueprint(bp, public=()):
@@ -119,7 +141,7 @@ def admin_required(view):
 
 def safe_next(target):
     """Only same-site paths, so a login link cannot bounce the user to another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    if target and SAME_SITE_PATH.fullmatch(target):
         return target
     return url_for("admin.overview")
 
@@ -178,20 +200,59 @@ def _judge(count, last, policy, now):
     return Verdict(True)
 
 
-def _keys(username, address):
-    return (
-        (redis_keys.key(redis_keys.LOGIN_FAILURES_USER, username=username.lower()), ACCOUNT_POLICY),
-        (redis_keys.key(redis_keys.LOGIN_FAILURES_ADDR, address=address), ADDRESS_POLICY),
-    )
+def _subjects(username, address):
+    """(scope, subject, policy) of the two counters one sign-in is judged by."""
+    return (("user", username.lower(), ACCOUNT_POLICY), ("addr", address, ADDRESS_POLICY))
+
+
+def _redis_key(scope, subject):
+    if scope == "user":
+        return redis_keys.key(redis_keys.LOGIN_FAILURES_USER, username=subject)
+    return redis_keys.key(redis_keys.LOGIN_FAILURES_ADDR, address=subject)
+
+
+def _redis_counts(subjects):
+    pipe = get_redis().pipeline()
+    for scope, subject, _ in subjects:
+        pipe.hmget(_redis_key(scope, subject), "count", "last")
+    return [(int(count or 0), float(last or 0)) for count, last in pipe.execute()]
+
+
+def _db_counts(subjects, now):
+    """The same counters from the database, for when Redis does not answer."""
+    counts = []
+    for scope, subject, policy in subjects:
+        since = datetime.fromtimestamp(now - policy.window, UTC)
+        count, last = db.session.execute(
+            select(func.count(LoginFailure.id), func.max(LoginFailure.at)).where(
+                LoginFailure.scope == scope,
+                LoginFailure.subject == subject,
+                LoginFailure.at >= since,
+            )
+        ).one()
+        counts.append((count, _timestamp(last)))
+    return counts
+
+
+def _timestamp(moment):
+    """Epoch seconds of a stored time (SQLite returns it naive, in UTC), 0 for none."""
+    if moment is None:
+        return 0.0
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
 def login_verdict(username, address, now=None):
     """The strictest verdict of the account's and the address's failure counters."""
     now = time.time() if now is None else now
-    verdicts = []
-    for name, policy in _keys(username, address):
-        count, last = get_redis().hmget(name, "count", "last")
-        verdicts.append(_judge(int(count or 0), float(last or 0), policy, now))
+    subjects = _subjects(username, address)
+    try:
+        counts = _redis_counts(subjects)
+    except RedisError:
+        counts = _db_counts(subjects, now)
+    verdicts = [
+        _judge(count, last, policy, now)
+        for (count, last), (_, _, policy) in zip(counts, subjects, strict=True)
+    ]
     refusals = [v for v in verdicts if not v.allowed]
     return max(refusals, key=lambda v: (v.refused, v.wait)) if refusals else Verdict(True)
 
@@ -199,12 +260,35 @@ def login_verdict(username, address, now=None):
 def record_failure(username, address, now=None):
     """Count one failed login against both the account and the address."""
     now = time.time() if now is None else now
-    pipe = get_redis().pipeline()
-    for name, policy in _keys(username, address):
-        pipe.hincrby(name, "count", 1).hset(name, "last", now).expire(name, policy.window)
-    pipe.execute()
+    subjects = _subjects(username, address)
+    try:
+        pipe = get_redis().pipeline()
+        for scope, subject, policy in subjects:
+            name = _redis_key(scope, subject)
+            pipe.hincrby(name, "count", 1).hset(name, "last", now).expire(name, policy.window)
+        pipe.execute()
+    except RedisError:
+        _db_record(subjects, now)
+
+
+def _db_record(subjects, now):
+    """Store the failure in the database, forgetting those older than any window."""
+    at = datetime.fromtimestamp(now, UTC)
+    oldest = at - timedelta(seconds=max(policy.window for _, _, policy in subjects))
+    db.session.execute(delete(LoginFailure).where(LoginFailure.at < oldest))
+    db.session.add_all(
+        LoginFailure(scope=scope, subject=subject[:120], at=at) for scope, subject, _ in subjects
+    )
+    db.session.commit()
 
 
 def clear_account_failures(username):
     """A successful login forgives the account (the address keeps its count)."""
-    get_redis().delete(redis_keys.key(redis_keys.LOGIN_FAILURES_USER, username=username.lower()))
+    try:
+        get_redis().delete(_redis_key("user", username.lower()))
+    except RedisError:
+        db.session.execute(
+            delete(LoginFailure).where(
+                LoginFailure.scope == "user", LoginFailure.subject == username.lower()
+            )
+        )

@@ -4,11 +4,23 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
 from rq import Worker
 from sqlalchemy import select
 
 from menus.engine import end_session, respond
+from service import audit, config
+from service.demo import DEMO_FACILITATOR_PHONES
 from service.models import (
     Caregiver,
     Facilitator,
@@ -29,6 +41,15 @@ from service.web.admin import filters
 from workers.gateway import africastalking as at
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates")
+
+
+@bp.before_request
+def refuse_when_off():
+    """Not served at all in production unless SIMULATOR=on: it acts for real on real numbers."""
+    if not auth.simulator_enabled():
+        abort(404)
+
+
 auth.guard_blueprint(bp)
 
 STATE = "simulator"  # the Flask-session key holding the phone's state
@@ -43,6 +64,31 @@ def init_app(app):
     """Sessions and roles (shared with the dashboard) and the dashboard's template filters."""
     auth.init_app(app)
     filters.init_app(app)
+
+
+# ---------------------------------------------------------------- who did it
+
+
+def actor(phone):
+    """How the audit log names an action taken here: the admin, and whose phone they used."""
+    return f"admin:{current_user.username} via simulator as {phone or 'no number'}"[:80]
+
+
+def record(phone, action, entity="simulator", entity_id=None, **detail):
+    """Audit one action taken through the simulator, committed at once."""
+    audit.record(actor(phone), action, entity, entity_id, as_phone=phone, **detail)
+    db.session.commit()
+
+
+def needs_confirmation(person):
+    """A real facilitator's number: acting as them must be a deliberate choice.
+
+    The demo facilitators `asuh seed-demo` makes are exempt in development only.
+    """
+    if person is None or person.role != "facilitator":
+        return False
+    demo = person.phone in DEMO_FACILITATOR_PHONES and not config.is_production(current_app.config)
+    return not demo
 
 
 # ---------------------------------------------------------------- the phone's state
@@ -151,6 +197,7 @@ def dial(state):
         return save(state, notice=f"Unknown code. Dial {code} to reach Asuh.")
     session_id = f"sim-{uuid.uuid4().hex[:16]}"
     reply = ask_ussd(state["phone"], session_id, text)
+    record(state["phone"], "simulator.ussd", session=session_id, text=text)
     ussd = {"id": session_id, "text": text, "screen": reply.text, "open": reply.more}
     save(state, entry="", ussd=ussd)
 
@@ -162,6 +209,7 @@ def answer(state):
         return save(state, notice="Type a choice with the keys, then press the green key.")
     ussd["text"] = entry if ussd["text"] == "" else f"{ussd['text']}*{entry}"
     reply = ask_ussd(state["phone"], ussd["id"], ussd["text"])
+    record(state["phone"], "simulator.ussd", session=ussd["id"], text=ussd["text"])
     ussd.update(screen=reply.text, open=reply.more)
     save(state, entry="", ussd=ussd)
 
@@ -351,15 +399,29 @@ def phone():
 @bp.post("/number")
 @auth.admin_required
 def choose_number():
-    """Borrow a demo person's phone, or any number typed in."""
+    """Borrow a demo person's phone, or any number typed in (a real facilitator's: confirmed)."""
     typed = request.form.get("phone", "").strip()
     number = try_normalise(typed or request.form.get("pick", ""))
     if number is None:
         save(phone_state(), notice="That is not a phone number. Try 0812 3456 7890.")
         return redirect(url_for("simulator.phone"))
+    person = who_is(number)
+    confirmed = request.form.get("confirm") == "yes"
+    if needs_confirmation(person) and not confirmed:
+        save(phone_state(), notice=confirmation_notice(person))
+        return redirect(url_for("simulator.phone"))
     hang_up(phone_state())
+    record(number, "simulator.phone", role=person.role if person else None, confirmed=confirmed)
     save(phone_state(), phone=number, entry="", notice=f"This phone is now {number}.")
     return redirect(url_for("simulator.phone"))
+
+
+def confirmation_notice(person):
+    return (
+        f"{person.phone} belongs to {person.name}, a real facilitator in {person.village}: "
+        "every SMS and menu choice made here would act as them, and replies go to their phone. "
+        'To go on, tick "Act as this real facilitator" and press "Use this phone" again.'
+    )
 
 
 @bp.post("/press")
@@ -384,6 +446,16 @@ def send_sms():
         save(state, notice="Choose a number and write a message first.")
         return redirect(url_for("simulator.phone", screen="compose"))
     provider_id, status = send_sms_as(state["phone"], text[:918])
+    record(
+        state["phone"],
+        "simulator.sms",
+        "inbound",
+        db.session.scalar(
+            select(InboundMessage.id).where(InboundMessage.provider_id == provider_id)
+        ),
+        provider_id=provider_id,
+        text=text[:918],
+    )
     worker = status == 200 and worker_running()
     done = worker and wait_for_processing(provider_id, state["phone"])
     save(state, notice=sms_notice(status, done, worker))

@@ -87,14 +87,22 @@ def _protocol(provider, function):
 
 
 def _call():
-    """The request as plain data for the provider's module."""
+    """The request as plain data for the provider's module, without NUL characters: PostgreSQL
+    refuses them in any text it is asked to store or compare."""
     return HttpCall(
         method=request.method,
-        args=request.args.to_dict(),
-        form=request.form.to_dict(),
+        args=_without_nul(request.args),
+        form=_without_nul(request.form),
         body=request.get_data(),  # empty once a form body was parsed into `form`
         charset=request.mimetype_params.get("charset"),
     )
+
+
+def _without_nul(values):
+    return {
+        key.replace("\x00", "\ufffd"): value.replace("\x00", "\ufffd")
+        for key, value in values.items()
+    }
 
 
 def _plain(text, status=200):

@@ -19,10 +19,14 @@ class ConsoleGateway:
         return cls()
 
     def send(self, batch):
-        """Log the body once per recipient and report each as sent."""
+        """Log each recipient (masked, as every log line is) and report each as sent.
+
+        The body is logged at DEBUG only: at INFO a log is no place for what people are told.
+        """
         results = []
         for phone in batch.phones:
-            log.info("SMS to %s: %s", phone, batch.body)
+            log.info("SMS to %s (%d characters)", phone, len(batch.body))
+            log.debug("SMS to %s: %s", phone, batch.body)
             results.append(
                 SendResult(
                     phone=phone,

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from messages.gsm import non_gsm_characters
 from messages.placeholders import PLACEHOLDERS
 from service.config import SUPPORTED_LANGUAGES
+from service.names import BadName, clean_name, tidy
 from service.phones import try_normalise
 
 # Indonesia's zones: WIB (west), WITA (central), WIT (east).
@@ -21,8 +22,28 @@ LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 LANGUAGES = [SelectChoice(code, LANGUAGE_NAMES.get(code, code)) for code in SUPPORTED_LANGUAGES]
 
 
+def tidy_text(value):
+    """A filter for typed text: no control characters (PostgreSQL refuses NUL), no outer spaces."""
+    return tidy(value) if isinstance(value, str) else value
+
+
+class Name:
+    """A validator: the name tidied, or a plain reason why it cannot be one."""
+
+    def __init__(self, what):
+        self.what = what
+
+    def __call__(self, form, field):
+        try:
+            field.data = clean_name(field.data, self.what)
+        except BadName as error:
+            raise ValidationError(str(error).capitalize() + ".") from error
+
+
 class LoginForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=80)])
+    username = StringField(
+        "Username", validators=[DataRequired(), Length(max=80)], filters=[tidy_text]
+    )
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
 
 
@@ -42,10 +63,14 @@ def local_service(label, key, description):
     )
 
 
+def _name_field(label, what):
+    return StringField(label, validators=[DataRequired(), Name(what)], filters=[tidy_text])
+
+
 class VillageForm(FlaskForm):
-    name = StringField("Village (desa)", validators=[DataRequired(), Length(max=120)])
-    district = StringField("District (kabupaten)", validators=[DataRequired(), Length(max=120)])
-    province = StringField("Province (provinsi)", validators=[DataRequired(), Length(max=120)])
+    name = _name_field("Village (desa)", "village name")
+    district = _name_field("District (kabupaten)", "district")
+    province = _name_field("Province (provinsi)", "province")
     timezone = SelectField("Time zone", choices=TIMEZONES)
     language = SelectField("Language", choices=LANGUAGES)
     lessons_per_week = IntegerField(
@@ -71,8 +96,8 @@ class VillageForm(FlaskForm):
 
 
 class FacilitatorForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    phone = StringField("Phone", validators=[DataRequired(), Length(max=32)])
+    name = _name_field("Name", "name")
+    phone = StringField("Phone", validators=[DataRequired(), Length(max=32)], filters=[tidy_text])
     village_id = SelectField("Village", coerce=int)
     language = SelectField("Language", choices=LANGUAGES)
     active = BooleanField("Active", default=True)

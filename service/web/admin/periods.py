@@ -42,9 +42,14 @@ def day_bounds(first=None, last=None):
     return start, end
 
 
+EARLIEST_DAY = date(1970, 1, 1)  # before any SMS; also keeps UTC conversions inside year 1
+LATEST_DAY = date(9998, 12, 30)  # a day before Python's last, so "the day after" still exists
+
+
 def parse_day(text):
-    """A YYYY-MM-DD form value as a date, or None when empty or malformed."""
+    """A YYYY-MM-DD form value as a date (within 1970..9998), or None when empty or malformed."""
     try:
-        return date.fromisoformat((text or "").strip())
+        day = date.fromisoformat((text or "").strip())
     except ValueError:
         return None
+    return min(max(day, EARLIEST_DAY), LATEST_DAY)

@@ -29,7 +29,7 @@ class MessageFilter:
         return cls(
             status=status if status in set(MessageStatus) else "",
             kind=kind if kind in set(MessageKind) else "",
-            village_id=int(village) if village.isdigit() else None,
+            village_id=_id(village),
             first=parse_day(args.get("from")),
             last=parse_day(args.get("to")),
         )
@@ -59,6 +59,14 @@ class MessageFilter:
         if end:
             query = query.where(OutboxMessage.created_at < end)
         return query
+
+
+def _id(text):
+    """A row id typed in a query string: ASCII digits that fit an INTEGER column, else None."""
+    text = (text or "").strip()
+    if text.isascii() and text.isdigit() and len(text) <= 10 and int(text) < 2**31:
+        return int(text)
+    return None
 
 
 def message_query(selection):

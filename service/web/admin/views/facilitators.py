@@ -6,6 +6,7 @@ from sqlalchemy import select
 from service import audit
 from service.enrollments import enroll, set_state_for
 from service.models import Facilitator, db
+from service.owners import household_member
 from service.states import EnrollmentState, Track
 from service.web.admin.blueprint import bp
 from service.web.admin.csvout import csv_response
@@ -56,6 +57,18 @@ def _phone_taken(phone, facilitator_id=None):
     return db.session.scalar(query) is not None
 
 
+def _household_number(phone):
+    """Why a household member's number cannot be a facilitator's, or None."""
+    member = household_member(phone)
+    if member is None:
+        return None
+    return (
+        f"This number belongs to the {member}: as a facilitator's, its SMS would be read as "
+        "facilitator commands. Use another number (or `asuh facilitator add --force` if this "
+        "is really intended)."
+    )
+
+
 def _values(form):
     return {
         "name": form.name.data.strip(),
@@ -74,6 +87,8 @@ def facilitator_new():
     if form.validate_on_submit():
         if _phone_taken(form.phone.data):
             form.phone.errors.append("This number is a facilitator already.")
+        elif problem := _household_number(form.phone.data):
+            form.phone.errors.append(problem)
         else:
             row = Facilitator(**_values(form))
             db.session.add(row)
@@ -97,6 +112,8 @@ def facilitator_edit(facilitator_id):
     if form.validate_on_submit():
         if _phone_taken(form.phone.data, facilitator_id):
             form.phone.errors.append("Another facilitator has this number.")
+        elif form.phone.data != row.phone and (problem := _household_number(form.phone.data)):
+            form.phone.errors.append(problem)
         else:
             changes = apply_changes(row, _values(form))
             if "active" in changes:

@@ -1,12 +1,17 @@
 """Households: search by code, name or phone; a page per household; CSV of the search."""
 
-from flask import abort, render_template, request
+from flask import abort, flash, render_template
 
 from service.models import OutboxMessage, db
 from service.web.admin.blueprint import bp
 from service.web.admin.csvout import csv_response
 from service.web.admin.queries import households
-from service.web.admin.views.common import page_number, phone_list
+from service.web.admin.views.common import page_number, phone_list, query_text
+from service.web.auth import is_admin
+
+PHONE_SEARCH_NOTE = (
+    "Searching by phone number is for admins: search by household code or caregiver name."
+)
 
 CSV_HEADER = [
     "code",
@@ -25,24 +30,27 @@ CSV_HEADER = [
 @bp.get("/households")
 def household_list():
     """Search households; an empty search lists the newest."""
-    text = request.args.get("q", "").strip()
+    text = query_text("q")
+    if text and not is_admin() and households.looks_like_phone(text):
+        flash(PHONE_SEARCH_NOTE)
     return render_template(
         "admin/households.html",
         active="households",
         q=text,
-        page=households.search(text, page_number()),
+        page=households.search(text, page_number(), by_phone=is_admin()),
     )
 
 
 @bp.get("/households.csv")
 def household_csv():
     """The households matching the search (all of them when none), streamed."""
-    return csv_response("households.csv", CSV_HEADER, _csv_rows(request.args.get("q", "")))
+    rows = _csv_rows(query_text("q"), by_phone=is_admin())
+    return csv_response("households.csv", CSV_HEADER, rows)
 
 
-def _csv_rows(text):
+def _csv_rows(text, by_phone):
     """Rows read while the response streams (a generator: nothing runs inside the view)."""
-    query = households.household_query(text).execution_options(yield_per=500)
+    query = households.household_query(text, by_phone=by_phone).execution_options(yield_per=500)
     for home in db.session.scalars(query):
         yield _csv_row(home)
 

@@ -50,7 +50,12 @@ def _attempt(form, target):
 
 @bp.post("/logout")
 def logout():
-    """Sign out (a POST with a CSRF token, so no link on another site can do it)."""
+    """Sign out everywhere: a copy of the session cookie taken earlier stops working too.
+
+    A POST with a CSRF token, so no link on another site can do it.
+    """
+    current_user.end_sessions()
+    db.session.commit()
     logout_user()
     flash("You are signed out.")
     return redirect(url_for("admin.login"))

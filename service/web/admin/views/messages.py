@@ -13,7 +13,7 @@ from service.web.admin.queries.messages import (
     message_query,
     village_names,
 )
-from service.web.admin.views.common import page_number, shown_phone, shown_text
+from service.web.admin.views.common import page_number, shown_body, shown_phone
 
 CSV_HEADER = [
     "id",
@@ -51,7 +51,7 @@ def message_list():
 
 @bp.get("/messages.csv")
 def message_csv():
-    """The filtered log as CSV, streamed; viewers get masked numbers, in bodies too."""
+    """The filtered log as CSV, streamed; viewers get masked numbers (in bodies too), no alerts."""
     selection = MessageFilter.from_args(request.args)
     return csv_response("messages.csv", CSV_HEADER, _csv_rows(selection))
 
@@ -77,7 +77,7 @@ def _csv_row(message, village):
         message.status,
         message.segments,
         message.cost or "",
-        shown_text(message.body),
+        shown_body(message),
         message.provider_id or "",
         message.lesson_id or "",
         _iso(message.created_at),

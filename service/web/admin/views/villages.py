@@ -1,7 +1,7 @@
 """Villages: the sortable table, a page per village, its CSV, and the admin's add/edit forms."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from messages.placeholders import LOCAL_SERVICES
 from service import audit
@@ -117,7 +117,11 @@ def village_detail(village_id):
 
 
 def _name_taken(name, village_id=None):
-    query = select(Village.id).where(func.lower(Village.name) == name.strip().lower())
+    """Another village has this name, whatever its case (SQLite lowers ASCII letters only)."""
+    name = name.strip()
+    query = select(Village.id).where(
+        or_(Village.name == name, func.lower(Village.name) == name.lower())
+    )
     if village_id is not None:
         query = query.where(Village.id != village_id)
     return db.session.scalar(query) is not None
