@@ -209,7 +209,7 @@ def _clean(value):
 
 def _when(ts):
     """Kannel's %T (seconds since 1970) as a readable UTC time; anything else as it came."""
-    if ts.isdigit() and len(ts) <= 11:
+    if ts.isascii() and ts.isdigit() and len(ts) <= 11:  # "²" is a digit to isdigit()
         return datetime.fromtimestamp(int(ts), UTC).strftime("%Y-%m-%d %H:%M:%S")
     return ts
 
