@@ -29,7 +29,7 @@ def page_paths(app, village, facilitator, home):
         path = rule.rule
         for name, value in ids.items():
             path = path.replace(f"<int:{name}>", str(value))
-        paths.append(path)
+        paths.append(path.replace("<lesson_id>", "fs01"))  # a lesson that has a session guide
     return paths + ["/simulator/?screen=inbox", "/simulator/?screen=compose"]
 
 
