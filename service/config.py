@@ -30,6 +30,8 @@ DEFAULT_TIME_OF_DAY_CLOCK = "morning=08:00,midday=12:00,evening=18:00"  # local 
 DEFAULT_LESSON_WINDOW_MINUTES = 180  # a lesson goes within this long after its slot, or waits
 DEFAULT_SEND_CLAIM_SECONDS = 300  # a crashed sender's rows become sendable again after this
 DEFAULT_SEND_RETRY_SECONDS = 30  # first retry after a gateway error; doubles each time
+DEFAULT_SMS_RECIPIENTS_PER_REQUEST = 100  # the most SMS one gateway request carries
+DEFAULT_SEND_REPORT_WAIT_SECONDS = 1800  # an unanswered request is re-sent after this, unreported
 
 SUPPORTED_LANGUAGES = ("id", "en")
 
@@ -84,5 +86,11 @@ def from_environment():
         "LESSON_WINDOW_MINUTES": int(_env("LESSON_WINDOW_MINUTES", DEFAULT_LESSON_WINDOW_MINUTES)),
         "SEND_CLAIM_SECONDS": int(_env("SEND_CLAIM_SECONDS", DEFAULT_SEND_CLAIM_SECONDS)),
         "SEND_RETRY_SECONDS": int(_env("SEND_RETRY_SECONDS", DEFAULT_SEND_RETRY_SECONDS)),
+        "SMS_RECIPIENTS_PER_REQUEST": max(
+            1, int(_env("SMS_RECIPIENTS_PER_REQUEST", DEFAULT_SMS_RECIPIENTS_PER_REQUEST))
+        ),
+        "SEND_REPORT_WAIT_SECONDS": int(
+            _env("SEND_REPORT_WAIT_SECONDS", DEFAULT_SEND_REPORT_WAIT_SECONDS)
+        ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }

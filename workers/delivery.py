@@ -1,6 +1,9 @@
 """Delivery reports: move an outbox row forward by what the network says, never backwards.
 
 A report is one indexed UPDATE, so it is applied inline by the webhook rather than queued.
+A report whose id we never learnt (the sender died before reading the gateway's answer, or
+the report overtook it) is matched by its number to the row in flight to that number: it
+proves the request reached the gateway, so that row is settled and never sent again.
 """
 
 from sqlalchemy import select
@@ -23,12 +26,36 @@ def apply_report(report, now):
     row = db.session.scalar(
         select(OutboxMessage).where(OutboxMessage.provider_id == provider_id).with_for_update()
     )
+    if row is None:
+        row = _in_flight_to((report.get("phoneNumber") or "").strip(), provider_id)
     changed = row is not None and _apply(row, report, now)
     if changed:
         db.session.commit()
     else:
         db.session.rollback()
     return changed
+
+
+def _in_flight_to(phone, provider_id):
+    """The oldest row in flight to this number, now known by the report's provider id."""
+    if not phone:
+        return None
+    row = db.session.scalar(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.to_phone == phone,
+            OutboxMessage.status == MessageStatus.PENDING,
+            OutboxMessage.in_flight_since.is_not(None),
+            OutboxMessage.provider_id.is_(None),
+        )
+        .order_by(OutboxMessage.in_flight_since, OutboxMessage.id)
+        .limit(1)
+        .with_for_update()
+    )
+    if row is not None:
+        row.provider_id, row.sent_at = provider_id, row.in_flight_since
+        row.in_flight_since = None
+    return row
 
 
 def _apply(row, report, now):

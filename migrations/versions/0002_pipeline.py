@@ -1,0 +1,25 @@
+"""pipeline: in-flight sends, erasure and consent records
+
+Revision ID: pipeline
+Revises: 0001
+Create Date: 2026-11-30 12:00:00.000000
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = 'pipeline'
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('in_flight_since', sa.DateTime(), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_column('in_flight_since')
