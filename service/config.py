@@ -32,6 +32,9 @@ DEFAULT_SEND_CLAIM_SECONDS = 300  # a crashed sender's rows become sendable agai
 DEFAULT_SEND_RETRY_SECONDS = 30  # first retry after a gateway error; doubles each time
 DEFAULT_SMS_RECIPIENTS_PER_REQUEST = 100  # the most SMS one gateway request carries
 DEFAULT_SEND_REPORT_WAIT_SECONDS = 1800  # an unanswered request is re-sent after this, unreported
+DEFAULT_CONSOLE_REPORT_SECONDS = (
+    3  # the console gateway reports delivery this long after (0: never)
+)
 
 SUPPORTED_LANGUAGES = ("id", "en")
 
@@ -88,6 +91,9 @@ def from_environment():
         "SEND_RETRY_SECONDS": int(_env("SEND_RETRY_SECONDS", DEFAULT_SEND_RETRY_SECONDS)),
         "SMS_RECIPIENTS_PER_REQUEST": max(
             1, int(_env("SMS_RECIPIENTS_PER_REQUEST", DEFAULT_SMS_RECIPIENTS_PER_REQUEST))
+        ),
+        "CONSOLE_REPORT_SECONDS": int(
+            _env("CONSOLE_REPORT_SECONDS", DEFAULT_CONSOLE_REPORT_SECONDS)
         ),
         "SEND_REPORT_WAIT_SECONDS": int(
             _env("SEND_REPORT_WAIT_SECONDS", DEFAULT_SEND_REPORT_WAIT_SECONDS)
