@@ -14,7 +14,7 @@ from workers.queues import OUTBOUND, SCHEDULE
 # (module, function, queue, seconds between runs)
 SCHEDULE_TABLE = (
     ("workers.tick", "tick", SCHEDULE, 60),  # due lessons, reminders, summaries
-    ("workers.inbound", "sweep_unprocessed", SCHEDULE, 60),  # inbound SMS whose job never ran
+    ("workers.inbound", "sweep_unprocessed", SCHEDULE, 30),  # inbound SMS whose job died
     ("workers.send", "sweep_pending", OUTBOUND, 60),  # outbox rows whose send job never ran
 )
 
