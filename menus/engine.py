@@ -5,10 +5,12 @@ many keys were already applied, so a normal hop applies just the newest key; whe
 is missing (expired, flushed) or belongs to another path, the path is replayed from the
 caller's main screen with database writes held back (they happened on the hop that first
 carried each key), and only the newest key is applied live. Either way the caller lands on
-the same screen. `0` goes back (a page, then a screen), `00` home, `98` to the next page.
+the same screen. A hop posted twice is carried out once (`menus.hops`). `0` goes back (a
+page, then a screen), `00` home, `98` to the next page.
 """
 
 import logging
+from contextlib import suppress
 from functools import lru_cache
 
 from blinker import Namespace
@@ -16,7 +18,7 @@ from flask import current_app
 from redis import RedisError
 
 import menus.screens  # noqa: F401 - registers every screen
-from menus import store
+from menus import hops, store
 from menus.context import ROOTS, Hop
 from menus.data import caller
 from menus.paging import paginate
@@ -48,19 +50,28 @@ def respond(session_id, phone_number, text, *, now=None):
     if keys is None:
         return _end(t(default, "error.long"))
     redis = current_app.extensions["redis"]
+    hop = hops.hop_key(session_id, phone, text or "") if session_id else None
+    ttl = max(store.MIN_TTL, current_app.config["USSD_SESSION_TTL"])
     try:
-        state = store.load(redis, session_id) if session_id else None
+        first = hop is None or hops.claim(redis, hop)
+        earlier = None if first else hops.earlier_reply(redis, hop)
+        state = store.load(redis, session_id) if session_id and earlier is None else None
     except RedisError:
         log.warning("ussd: Redis unavailable; asking %s to try again", mask(phone))
         return _end(t(_language_of(phone, default), "error.retry"))
+    if earlier is not None:
+        return earlier  # a repeat of a hop already answered: the same answer, no new writes
     try:
-        state, reply, end = _advance(state, phone, keys, now or utcnow())
+        state, reply, end = _advance(state, phone, keys, now or utcnow(), live=first)
     except Exception:
         log.exception("ussd: hop failed (session %s, text %r)", session_id, (text or "")[:200])
         db.session.rollback()
+        _forget_hop(redis, hop if first else None)
         lang = state.lang if state is not None else _language_of(phone, default)
         return _end(t(lang, "error.retry"))
-    _keep(redis, session_id, state, end)
+    if first:
+        _keep(redis, session_id, state, end)
+        _remember_hop(redis, hop, reply, ttl)
     return reply
 
 
@@ -109,6 +120,22 @@ def _language_of(phone, default):
         return default
 
 
+def _remember_hop(redis, hop, reply, ttl):
+    if hop is None:
+        return
+    try:
+        hops.remember(redis, hop, reply, ttl)
+    except RedisError:
+        log.warning("ussd: could not keep the reply of a hop; a repeat is replayed")
+
+
+def _forget_hop(redis, hop):
+    if hop is None:
+        return
+    with suppress(RedisError):  # else the claim expires on its own
+        hops.release(redis, hop)
+
+
 def _keep(redis, session_id, state, end):
     """Save the state for the next hop, or drop it when the session ended."""
     if not session_id:
@@ -145,8 +172,9 @@ def _usable(state, phone, keys):
     )
 
 
-def _advance(state, phone, keys, now):
-    """Apply the keys this hop adds (replaying the path when the state is lost); render."""
+def _advance(state, phone, keys, now, live=True):
+    """Apply the keys this hop adds (replaying the path when the state is lost); render.
+    With `live` False every write is held back: another post is carrying this hop out."""
     if not _usable(state, phone, keys):
         state = _fresh(phone)
     ctx = Hop(state, now=now, config=current_app.config)
@@ -155,7 +183,7 @@ def _advance(state, phone, keys, now):
     pending = keys[state.consumed :]
     for key in pending[:-1]:
         _step(ctx, key)
-    ctx.live = True
+    ctx.live = live
     hint = _step(ctx, pending[-1]) if pending else None
     state.mark_consumed(keys)
     reply, end = _render(ctx, hint)

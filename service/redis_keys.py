@@ -3,6 +3,7 @@
 PREFIX = "asuh"
 
 USSD_SESSION = PREFIX + ":ussd:session:{session_id}"
+USSD_HOP = PREFIX + ":ussd:hop:{session_id}:{digest}"  # a hop's reply, so a repeat writes nothing
 LOGIN_FAILURES_USER = PREFIX + ":login:fail:user:{username}"
 LOGIN_FAILURES_ADDR = PREFIX + ":login:fail:addr:{address}"
 SMS_RATE_BUCKET = PREFIX + ":sms:bucket"
