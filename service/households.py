@@ -9,6 +9,8 @@ from service.enrollments import enroll
 from service.models import Caregiver, Child, Household, db, utcnow
 from service.states import EnrollmentState, HouseholdStatus, Track
 
+MAX_CHILDREN = 8  # per household, by SMS and USSD alike: more is a typo, not a family
+
 
 @dataclass
 class Registration:
