@@ -32,9 +32,8 @@ DEFAULT_SEND_CLAIM_SECONDS = 300  # a crashed sender's rows become sendable agai
 DEFAULT_SEND_RETRY_SECONDS = 30  # first retry after a gateway error; doubles each time
 DEFAULT_SMS_RECIPIENTS_PER_REQUEST = 100  # the most SMS one gateway request carries
 DEFAULT_SEND_REPORT_WAIT_SECONDS = 1800  # an unanswered request is re-sent after this, unreported
-DEFAULT_CONSOLE_REPORT_SECONDS = (
-    3  # the console gateway reports delivery this long after (0: never)
-)
+DEFAULT_RETENTION_DAYS = 365  # SMS bodies and inbound texts are blanked after this many days
+DEFAULT_CONSOLE_REPORT_SECONDS = 3  # the console gateway reports delivery after this (0: never)
 
 SUPPORTED_LANGUAGES = ("id", "en")
 
@@ -92,6 +91,7 @@ def from_environment():
         "SMS_RECIPIENTS_PER_REQUEST": max(
             1, int(_env("SMS_RECIPIENTS_PER_REQUEST", DEFAULT_SMS_RECIPIENTS_PER_REQUEST))
         ),
+        "RETENTION_DAYS": max(1, int(_env("RETENTION_DAYS", DEFAULT_RETENTION_DAYS))),
         "CONSOLE_REPORT_SECONDS": int(
             _env("CONSOLE_REPORT_SECONDS", DEFAULT_CONSOLE_REPORT_SECONDS)
         ),

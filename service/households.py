@@ -69,6 +69,7 @@ def register_household(
         relationship=str(relationship),
         language=language,
         consent_at=now,
+        consent_via=str(via),  # the channel the caregiver agreed on (a facilitator's DAFTAR: sms)
         created_at=now,
     )
     db.session.add_all([household, caregiver])

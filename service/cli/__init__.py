@@ -3,13 +3,25 @@
 from service.cli.admin import admin
 from service.cli.content import content
 from service.cli.export import export
+from service.cli.household import household
 from service.cli.places import facilitator, village
 from service.cli.seed import seed_demo
 from service.cli.tick import dispatch
 from service.cli.ussd import ussd
 from service.cli.worker import worker
 
-COMMANDS = (village, facilitator, seed_demo, export, worker, admin, content, dispatch, ussd)
+COMMANDS = (
+    village,
+    facilitator,
+    seed_demo,
+    export,
+    worker,
+    admin,
+    content,
+    dispatch,
+    ussd,
+    household,
+)
 
 
 def register_commands(app):
