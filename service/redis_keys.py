@@ -7,6 +7,7 @@ USSD_HOP = PREFIX + ":ussd:hop:{session_id}:{digest}"  # a hop's reply, so a rep
 LOGIN_FAILURES_USER = PREFIX + ":login:fail:user:{username}"
 LOGIN_FAILURES_ADDR = PREFIX + ":login:fail:addr:{address}"
 SMS_RATE_BUCKET = PREFIX + ":sms:bucket"
+INBOUND_KEPT = PREFIX + ":inbound:kept"  # SMS that came while the database was down
 BENCH_BASELINE = PREFIX + ":bench:{session_id}"
 
 

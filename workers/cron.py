@@ -15,6 +15,7 @@ from workers.queues import OUTBOUND, SCHEDULE
 SCHEDULE_TABLE = (
     ("workers.tick", "tick", SCHEDULE, 60),  # due lessons, reminders, summaries
     ("workers.inbound", "sweep_unprocessed", SCHEDULE, 30),  # inbound SMS whose job died
+    ("workers.inbound", "store_kept", SCHEDULE, 60),  # inbound SMS kept while the DB was down
     ("workers.send", "sweep_pending", OUTBOUND, 60),  # outbox rows whose send job never ran
     ("workers.retention", "blank_old_texts", SCHEDULE, 3600),  # texts past RETENTION_DAYS
 )

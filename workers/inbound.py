@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from messages.handlers.router import handle_inbound, reply_key
 from messages.replies import reply_text
-from service import phones
+from service import inbox, phones
 from service.models import InboundMessage, db, utcnow
 from service.outbox import queue_sms
 from service.states import InboundState, MessageKind
@@ -131,3 +131,15 @@ def _job_waiting(inbound_id, now):
     if status == JobStatus.STARTED:
         return found.started_at is not None and found.started_at > now - STALE_AFTER
     return status in WAITING
+
+
+@job
+def store_kept(limit=500):
+    """Store the SMS kept in Redis while the database was down, and queue their processing;
+    returns how many were new. A database still down raises: the next run tries again."""
+    forms = inbox.kept(limit)
+    stored = [inbox.store_inbound(form) for form in forms]
+    inbox.forget(len(forms))
+    for inbound_id in filter(None, stored):
+        enqueue_processing(inbound_id)
+    return sum(1 for inbound_id in stored if inbound_id is not None)
