@@ -10,6 +10,7 @@ retry and the kept copy) is one row: its provider id is unique.
 import hashlib
 import json
 
+from flask import current_app
 from redis import RedisError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
@@ -31,13 +32,15 @@ def store_inbound(form):
         select(InboundMessage.id).where(InboundMessage.provider_id == provider_id)
     ):
         return None
+    text, truncated_from = capped_text(form.get("text", ""))
     row = InboundMessage(
         provider_id=provider_id,
         from_phone=form.get("from", "")[:MAX_PHONE],
         to=form.get("to", "")[:MAX_PHONE] or None,
-        text=form.get("text", ""),
+        text=text,
+        truncated_from=truncated_from,
         date=form.get("date", "")[:MAX_DATE] or None,
-        raw=form,
+        raw={**form, "text": text},
     )
     db.session.add(row)
     try:
@@ -46,6 +49,15 @@ def store_inbound(form):
         db.session.rollback()
         return None
     return row.id
+
+
+def capped_text(text):
+    """(text, None), or the first INBOUND_MAX_TEXT characters and the length they were cut from:
+    no phone sends more than ten parts, so anything longer is noise or abuse."""
+    limit = current_app.config["INBOUND_MAX_TEXT"]
+    if len(text) <= limit:
+        return text, None
+    return text[:limit], len(text)
 
 
 def provider_id_of(form):

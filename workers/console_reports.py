@@ -2,15 +2,18 @@
 seconds after it was "sent", so the dashboard's delivery rates and costs mean something."""
 
 from service.models import utcnow
+from service.states import MessageStatus
 from workers.context import job
 from workers.delivery import apply_report
-
-DELIVERED = "Success"  # the report status Africa's Talking uses; the console speaks it too
+from workers.gateway import DeliveryReport
 
 
 @job
 def report_delivered(phones_by_id, now=None):
     """Apply a "delivered" report for each console message id; returns how many changed."""
     now = now or utcnow()
-    reports = ({"id": id_, "status": DELIVERED, "phoneNumber": p} for id_, p in phones_by_id)
+    reports = (
+        DeliveryReport(status=MessageStatus.DELIVERED, provider_id=id_, phone=phone)
+        for id_, phone in phones_by_id
+    )
     return sum(1 for report in reports if apply_report(report, now))

@@ -140,8 +140,9 @@ def _send_chunk(gateway, body, rows, clock):
     by_phone = defaultdict(list)
     for row in rows:
         by_phone[row.to_phone].append(row)
+    refs = {phone: same[0].id for phone, same in by_phone.items()}
     _mark_in_flight(rows, clock())
-    results = gateway.send(Batch(body=body, phones=list(by_phone)))
+    results = gateway.send(Batch(body=body, phones=list(by_phone), refs=refs))
     now, retrying = clock(), []
     _reload(rows)
     for result in results:
@@ -189,7 +190,7 @@ def _apply(row, result, now):
     elif result.retryable:
         return _retry_later(row, result.reason, now)
     else:
-        outcomes.message_failed(row, result.reason or "failed", now)
+        outcomes.message_failed(row, result.reason or "failed", now, phone_fault=result.phone_fault)
     return None
 
 

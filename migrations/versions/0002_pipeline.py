@@ -1,7 +1,7 @@
 """pipeline: in-flight sends, erasure and consent records
 
 Revision ID: pipeline
-Revises: 0001
+Revises: kannel
 Create Date: 2026-11-30 12:00:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'pipeline'
-down_revision = '0001'
+down_revision = 'kannel'
 branch_labels = None
 depends_on = None
 
