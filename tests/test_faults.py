@@ -36,7 +36,7 @@ HOUSEHOLDS = 400
 CLOCK_HOUSEHOLDS = 3000  # enough that two ticks started together overlap
 WAIT_SECONDS = 40
 TOKEN = "faults-token"
-REPORT_WAIT_SECONDS = 15  # how long an unanswered request's rows wait for delivery reports
+REPORT_WAIT_SECONDS = 30  # how long an unanswered request's rows wait for delivery reports
 
 
 # ---------------------------------------------------------------- databases

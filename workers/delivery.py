@@ -3,9 +3,9 @@
 Each provider's module turns its own report format into a DeliveryReport that speaks only
 MessageStatus; this module applies it. A report is one indexed UPDATE, so the webhook applies
 it inline. A report can overtake its own send: Kannel reports within milliseconds, while the
-sender records Kannel's answer only when its request batch is done. A report for a row whose
-request went out (`in_flight_since`) is applied at once: the sender, reading the answer later,
-keeps what the report said (workers.send). A report whose provider id we never learnt (the
+sender records Kannel's answer only when its request batch is done. Such a report waits in a
+job until the sender has let go of the row (the sender, should it meet a report that got in
+first, keeps what the report said: workers.send). A report whose provider id we never learnt (the
 sender died before reading the answer) is matched by its number to the row in flight to that
 number: it proves the request reached the gateway, so that row is never sent again.
 """
@@ -104,10 +104,9 @@ def _in_flight_to(phone, provider_id):
 
 
 def _send_in_flight(row, now):
-    """Claimed by a sender whose request has not gone out yet."""
+    """Held by a live sender: its report waits in a job (one writer at a time on SQLite)."""
     return (
         row.status == MessageStatus.PENDING
-        and row.in_flight_since is None
         and row.claimed_until is not None
         and (row.claimed_until > now)
     )
