@@ -5,7 +5,8 @@ many keys were already applied, so a normal hop applies just the newest key; whe
 is missing (expired, flushed) or belongs to another path, the path is replayed from the
 caller's main screen with database writes held back (they happened on the hop that first
 carried each key), and only the newest key is applied live. Either way the caller lands on
-the same screen. `0` goes back (a page, then a screen), `00` home, `98` to the next page.
+the same screen. A hop posted twice is carried out once (`menus.hops`). `0` goes back (a
+page, then a screen), `00` home, `98` to the next page.
 
 The engine speaks no gateway's language: the caller says how many characters a screen holds
 (`screen_chars`) and wraps the Reply in its provider's format (Africa's Talking's CON/END is
@@ -13,6 +14,7 @@ workers/gateway/africastalking.py's business).
 """
 
 import logging
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,7 +23,7 @@ from flask import current_app
 from redis import RedisError
 
 import menus.screens  # noqa: F401 - registers every screen
-from menus import store
+from menus import hops, store
 from menus.context import ROOTS, Hop
 from menus.data import caller
 from menus.paging import paginate
@@ -65,19 +67,27 @@ def respond(session_id, phone_number, text, *, screen_chars, now=None):
     if keys is None:
         return _end(t(default, "error.long"), screen_chars)
     redis = current_app.extensions["redis"]
+    hop = hops.hop_key(session_id, phone, text or "") if session_id else None
     try:
-        state = store.load(redis, session_id) if session_id else None
+        first = hop is None or hops.claim(redis, hop)
+        earlier = None if first else hops.earlier_reply(redis, hop)
+        state = store.load(redis, session_id) if session_id and earlier is None else None
     except RedisError:
         log.warning("ussd: Redis unavailable; asking %s to try again", mask(phone))
         return _end(t(_language_of(phone, default), "error.retry"), screen_chars)
+    if earlier is not None:
+        return _decoded(earlier)  # a repeat of a hop already answered: no new writes
     try:
-        state, reply = _advance(state, phone, keys, now or utcnow(), screen_chars)
+        state, reply = _advance(state, phone, keys, now or utcnow(), screen_chars, live=first)
     except Exception:
         log.exception("ussd: hop failed (session %s, text %r)", session_id, (text or "")[:200])
         db.session.rollback()
+        _forget_hop(redis, hop if first else None)
         lang = state.lang if state is not None else _language_of(phone, default)
         return _end(t(lang, "error.retry"), screen_chars)
-    _keep(redis, session_id, state, reply.ended)
+    if first:
+        _keep(redis, session_id, state, reply.ended)
+        _remember_hop(redis, hop, reply)
     return reply
 
 
@@ -103,6 +113,28 @@ def end_session(session_id):
     except RedisError:
         return False
     return True
+
+
+def _remember_hop(redis, hop, reply):
+    """Keep the reply for repeats of this hop, as "1text" (ends) or "0text"."""
+    if hop is None:
+        return
+    ttl = max(store.MIN_TTL, current_app.config["USSD_SESSION_TTL"])
+    try:
+        hops.remember(redis, hop, ("1" if reply.ended else "0") + reply.text, ttl)
+    except RedisError:
+        log.warning("ussd: could not keep the reply of a hop; a repeat is replayed")
+
+
+def _decoded(kept):
+    return Reply(kept[1:], ended=kept[:1] == "1")
+
+
+def _forget_hop(redis, hop):
+    if hop is None:
+        return
+    with suppress(RedisError):  # else the claim expires on its own
+        hops.release(redis, hop)
 
 
 def _end(text, screen_chars):
@@ -162,8 +194,9 @@ def _usable(state, phone, keys):
     )
 
 
-def _advance(state, phone, keys, now, screen_chars):
-    """Apply the keys this hop adds (replaying the path when the state is lost); render."""
+def _advance(state, phone, keys, now, screen_chars, live=True):
+    """Apply the keys this hop adds (replaying the path when the state is lost); render.
+    With `live` False every write is held back: another post is carrying this hop out."""
     if not _usable(state, phone, keys):
         state = _fresh(phone)
     ctx = Hop(state, now=now, config=current_app.config)
@@ -173,7 +206,7 @@ def _advance(state, phone, keys, now, screen_chars):
     pending = keys[state.consumed :]
     for key in pending[:-1]:
         _step(ctx, key, budget)
-    ctx.live = True
+    ctx.live = live
     hint = _step(ctx, pending[-1], budget) if pending else None
     state.mark_consumed(keys)
     return state, _render(ctx, hint, budget, screen_chars)

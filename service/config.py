@@ -41,6 +41,10 @@ DEFAULT_TIME_OF_DAY_CLOCK = "morning=08:00,midday=12:00,evening=18:00"  # local 
 DEFAULT_LESSON_WINDOW_MINUTES = 180  # a lesson goes within this long after its slot, or waits
 DEFAULT_SEND_CLAIM_SECONDS = 300  # a crashed sender's rows become sendable again after this
 DEFAULT_SEND_RETRY_SECONDS = 30  # first retry after a gateway error; doubles each time
+DEFAULT_SMS_RECIPIENTS_PER_REQUEST = 100  # the most SMS one gateway request carries
+DEFAULT_SEND_REPORT_WAIT_SECONDS = 1800  # an unanswered request is re-sent after this, unreported
+DEFAULT_RETENTION_DAYS = 365  # SMS bodies and inbound texts are blanked after this many days
+DEFAULT_CONSOLE_REPORT_SECONDS = 3  # the console gateway reports delivery after this (0: never)
 DEFAULT_KANNEL_SENDSMS_URL = "http://127.0.0.1:13013/cgi-bin/sendsms"
 DEFAULT_KANNEL_CONCURRENCY = 8  # sendsms requests in flight at once per worker
 DEFAULT_KANNEL_TIMEOUT = 10.0  # seconds to wait for Kannel's answer before retrying later
@@ -123,6 +127,16 @@ def from_environment():
         "LESSON_WINDOW_MINUTES": int(_env("LESSON_WINDOW_MINUTES", DEFAULT_LESSON_WINDOW_MINUTES)),
         "SEND_CLAIM_SECONDS": int(_env("SEND_CLAIM_SECONDS", DEFAULT_SEND_CLAIM_SECONDS)),
         "SEND_RETRY_SECONDS": int(_env("SEND_RETRY_SECONDS", DEFAULT_SEND_RETRY_SECONDS)),
+        "SMS_RECIPIENTS_PER_REQUEST": max(
+            1, int(_env("SMS_RECIPIENTS_PER_REQUEST", DEFAULT_SMS_RECIPIENTS_PER_REQUEST))
+        ),
+        "RETENTION_DAYS": max(1, int(_env("RETENTION_DAYS", DEFAULT_RETENTION_DAYS))),
+        "CONSOLE_REPORT_SECONDS": int(
+            _env("CONSOLE_REPORT_SECONDS", DEFAULT_CONSOLE_REPORT_SECONDS)
+        ),
+        "SEND_REPORT_WAIT_SECONDS": int(
+            _env("SEND_REPORT_WAIT_SECONDS", DEFAULT_SEND_REPORT_WAIT_SECONDS)
+        ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "ASUH_ENV": _env("ASUH_ENV", DEFAULT_ENV).strip().lower(),
         "SIMULATOR": _env("SIMULATOR", "").strip().lower(),

@@ -9,6 +9,8 @@ from service.enrollments import enroll
 from service.models import Caregiver, Child, Household, db, utcnow
 from service.states import EnrollmentState, HouseholdStatus, Track
 
+MAX_CHILDREN = 8  # per household, by SMS and USSD alike: more is a typo, not a family
+
 
 @dataclass
 class Registration:
@@ -67,6 +69,7 @@ def register_household(
         relationship=str(relationship),
         language=language,
         consent_at=now,
+        consent_via=str(via),  # the channel the caregiver agreed on (a facilitator's DAFTAR: sms)
         created_at=now,
     )
     db.session.add_all([household, caregiver])

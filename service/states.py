@@ -83,6 +83,7 @@ class MessageStatus(StrEnum):
     DELIVERED = "delivered"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    EXPIRED = "expired"  # retried for as long as it was useful, never sent
 
 
 class InboundState(StrEnum):

@@ -5,16 +5,20 @@ GET /_stats (counts), GET /_messages (every (phone, body) received), GET /_reque
 recipients of each SMS request, in order), POST /_reset,
 POST /_outage?count=N (the next N requests answer 500), POST /_reject?phone=P&code=403.
 `--delay S` (or POST /_delay?seconds=S) holds each SMS answer S seconds after recording it, so
-a test can kill a client while a request is in flight.
+a test can kill a client while a request is in flight. `--reports URL` posts a delivery report
+(AT's form: id, status=Success, phoneNumber) for each accepted SMS to URL, as AT's callback
+does, whether or not the client is still there to read the answer.
 """
 
 import argparse
+import contextlib
 import itertools
 import json
 import threading
 import time
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 STATUS_NAMES = {
     101: "Success",
@@ -40,6 +44,7 @@ class FakeState:
         self.lock = threading.Lock()
         self.ids = itertools.count(1)
         self.delay = 0.0  # seconds to hold each SMS answer (kept across resets)
+        self.reports_url = None  # where to post delivery reports (kept across resets)
         self.reset()
 
     def reset(self):
@@ -58,9 +63,20 @@ class FakeState:
                 self.outage -= 1
                 return 500, {"error": "simulated outage"}
             recipients = [self._recipient(phone.strip(), form) for phone in form["to"].split(",")]
+        if self.reports_url:
+            accepted = [r for r in recipients if r["statusCode"] in (100, 101, 102)]
+            threading.Thread(target=self._report, args=(accepted,), daemon=True).start()
         sent = sum(1 for r in recipients if r["statusCode"] in (100, 101, 102))
         summary = f"Sent to {sent}/{len(recipients)} Total Cost: {self.cost}"
         return 201, {"SMSMessageData": {"Message": summary, "Recipients": recipients}}
+
+    def _report(self, recipients):
+        """AT's delivery callback for each accepted recipient, one POST each."""
+        for entry in recipients:
+            fields = {"id": entry["messageId"], "status": "Success", "phoneNumber": entry["number"]}
+            data = urlencode(fields).encode()
+            with contextlib.suppress(OSError):  # receiver down: AT would retry; this fake does not
+                urllib.request.urlopen(self.reports_url, data=data, timeout=10).close()
 
     def _recipient(self, phone, form):
         code = self.rejects.get(phone, 101)
@@ -165,9 +181,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8089)
     parser.add_argument("--delay", type=float, default=0.0, help="seconds to hold each answer")
+    parser.add_argument("--reports", default=None, help="URL to post delivery reports to")
     args = parser.parse_args()
     fake = FakeAfricasTalking(args.port)
     fake.state.delay = args.delay
+    fake.state.reports_url = args.reports
     print(f"fake Africa's Talking on {fake.url}", flush=True)
     fake.server.serve_forever()
 

@@ -364,9 +364,11 @@ def test_asuh_dispatch_runs_one_tick_and_says_what_it_wrote(runner, factory, vil
     household(factory, village)
     result = runner.invoke(args=["dispatch", "--now", "2031-03-03T08:30:00+07:00"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "1 lessons, 0 reminders, 0 notices, 0 summaries queued"
+    written, due = result.output.strip().splitlines()
+    assert written == "1 lessons, 0 reminders, 0 notices, 0 summaries queued"
+    assert due == "1 SMS due by then handed to the worker"
     again = runner.invoke(args=["dispatch", "--now", "2031-03-03T08:30:00+07:00"])
-    assert again.output.strip() == "0 lessons, 0 reminders, 0 notices, 0 summaries queued"
+    assert again.output.splitlines()[0] == "0 lessons, 0 reminders, 0 notices, 0 summaries queued"
     db.session.expire_all()
     assert db.session.scalar(select(Enrollment.position)) == 1
 

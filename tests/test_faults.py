@@ -35,6 +35,8 @@ ASUH = str(Path(sys.executable).parent / "asuh")
 HOUSEHOLDS = 400
 CLOCK_HOUSEHOLDS = 3000  # enough that two ticks started together overlap
 WAIT_SECONDS = 40
+TOKEN = "faults-token"
+REPORT_WAIT_SECONDS = 30  # how long an unanswered request's rows wait for delivery reports
 
 
 # ---------------------------------------------------------------- databases
@@ -132,16 +134,20 @@ def _env(database_url, redis_url="redis://127.0.0.1:1/0", gateway_url="http://12
         "SMS_MAX_PER_SECOND": "100000",
         "SEND_CLAIM_SECONDS": "3",
         "SEND_RETRY_SECONDS": "1",
+        "SEND_REPORT_WAIT_SECONDS": str(REPORT_WAIT_SECONDS),
+        "WEBHOOK_TOKEN": TOKEN,
     }
 
 
 class Gateway:
     """The fake Africa's Talking, run as its own process."""
 
-    def __init__(self, delay=0.0):
+    def __init__(self, delay=0.0, reports_url=None):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "tests.fake_at", "--port", str(self.port)]
+        if reports_url:
+            command += ["--reports", reports_url]
         self.process = subprocess.Popen(
             [*command, "--delay", str(delay)],
             cwd=ROOT,
@@ -172,11 +178,39 @@ class Gateway:
         self.process.wait()
 
 
+class Web:
+    """The web app under gunicorn, so the fake gateway's delivery reports have somewhere to go."""
+
+    def __init__(self, database, redis_url):
+        self.port = _free_port()
+        self.reports_url = f"http://127.0.0.1:{self.port}/sms/delivery?token={TOKEN}"
+        command = [str(Path(sys.executable).parent / "gunicorn"), "service:create_app()"]
+        self.process = subprocess.Popen(
+            [*command, "--bind", f"127.0.0.1:{self.port}", "--workers", "1"],
+            env=_env(database, redis_url),
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        _wait(self._ready, "the web app to start")
+
+    def _ready(self):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=5):
+                return True
+        except OSError as error:
+            return getattr(error, "code", None) is not None  # answered, even if unhealthy
+
+    def stop(self):
+        self.process.kill()
+        self.process.wait()
+
+
 class Stack:
     """One test's database, Redis and gateway, and the `asuh` processes run against them."""
 
-    def __init__(self, database, redis_url, gateway):
-        self.database, self.redis_url, self.gateway = database, redis_url, gateway
+    def __init__(self, database, redis_url, gateway, web=None):
+        self.database, self.redis_url, self.gateway, self.web = database, redis_url, gateway, web
         self.env = _env(database, redis_url, gateway.url)
         self.workers = []
 
@@ -224,12 +258,12 @@ class Stack:
         return query(self.database, "SELECT to_phone, body, status FROM outbox")
 
     def wait_all_sent(self):
-        """Play the clock until every outbox row is sent."""
+        """Play the clock until every outbox row is sent (or reported delivered)."""
 
         def done():
             self.sweep()
             statuses = self.statuses()
-            return statuses and set(statuses) == {"sent"}
+            return statuses and set(statuses) <= {"sent", "delivered"}
 
         _wait(done, f"every row to be sent (now {self.statuses()})", interval=1.0)
 
@@ -245,11 +279,13 @@ def _wait(condition, what, interval=0.1, seconds=WAIT_SECONDS):
 
 @pytest.fixture
 def stack_with(database, redis_url):
-    """Build a Stack with a fake gateway holding each answer `delay` seconds."""
+    """Build a Stack with a fake gateway holding each answer `delay` seconds; with `reports`,
+    the gateway posts a delivery report for each SMS to the web app, as AT does."""
     made = []
 
-    def build(delay=0.0):
-        stack = Stack(database, redis_url, Gateway(delay))
+    def build(delay=0.0, reports=False):
+        web = Web(database, redis_url) if reports else None
+        stack = Stack(database, redis_url, Gateway(delay, web and web.reports_url), web)
         made.append(stack)
         return stack
 
@@ -257,6 +293,8 @@ def stack_with(database, redis_url):
     for stack in made:
         stack.stop_workers()
         stack.gateway.stop()
+        if stack.web:
+            stack.web.stop()
 
 
 def morning_in_indonesia():
@@ -290,10 +328,8 @@ def assert_each_row_received(stack, at_most_extra=0, extra_from=()):
 # ---------------------------------------------------------------- the faults
 
 
-def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_the_request_in_flight(
-    stack_with,
-):
-    stack = stack_with(delay=0.4)
+def kill_during_second_request(stack):
+    """Dispatch, start a worker and SIGKILL it while the gateway holds its second request."""
     share_bodies(stack)
     dispatch(stack, morning_in_indonesia())
     total = sum(stack.statuses().values())
@@ -303,12 +339,48 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_the_request_in
     stack.kill(worker)  # the second request is recorded by the gateway, its answer not yet read
     at_kill = stack.statuses()
     in_flight = stack.gateway.get("/_requests")[-1]
-    assert 0 < at_kill.get("sent", 0) < total, f"not killed mid-batch: {at_kill}"
+    assert 0 < at_kill.get("pending", 0) < total, f"not killed mid-batch: {at_kill}"
+    return total, in_flight
+
+
+def assert_requests_capped(stack, cap=100):
+    sizes = [len(recipients) for recipients in stack.gateway.get("/_requests")]
+    assert max(sizes) <= cap, sizes
+
+
+def test_a_worker_killed_mid_request_repeats_nothing_when_delivery_reports_arrive(stack_with):
+    stack = stack_with(delay=0.4, reports=True)
+    total, in_flight = kill_during_second_request(stack)
     stack.start_worker()
     stack.wait_all_sent()
-    extra = assert_each_row_received(stack, at_most_extra=len(in_flight), extra_from=in_flight)
+    extra = assert_each_row_received(stack)  # each exactly once
+    assert_requests_capped(stack)
     assert len(stack.outbox()) == total
-    print(f"killed mid-batch: {total} rows, {len(in_flight)} in flight, {extra} sent twice")
+    print(f"killed mid-batch, reports on: {total} rows, {len(in_flight)} in flight, {extra} twice")
+
+
+def test_a_worker_killed_mid_request_without_reports_repeats_one_capped_request_late(
+    stack_with,
+):
+    stack = stack_with(delay=0.4)
+    total, in_flight = kill_during_second_request(stack)
+    killed_at = time.monotonic()
+    stack.start_worker()
+    others = total - len(in_flight)
+
+    def others_sent():
+        stack.sweep()
+        return stack.statuses().get("sent", 0) >= others
+
+    _wait(others_sent, f"the other rows to be sent (now {stack.statuses()})", interval=1.0)
+    if time.monotonic() - killed_at < REPORT_WAIT_SECONDS - 2:  # reports might still come
+        assert stack.statuses().get("pending", 0) == len(in_flight)
+        assert Counter(stack.gateway.messages()).most_common(1)[0][1] == 1
+    stack.wait_all_sent()
+    extra = assert_each_row_received(stack, at_most_extra=len(in_flight), extra_from=in_flight)
+    assert_requests_capped(stack)
+    assert len(in_flight) <= 100
+    print(f"killed mid-batch, no reports: {total} rows, {len(in_flight)} in flight, {extra} twice")
 
 
 def test_redis_flushed_between_ticks_loses_nothing(stack_with):

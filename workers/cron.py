@@ -14,8 +14,10 @@ from workers.queues import OUTBOUND, SCHEDULE
 # (module, function, queue, seconds between runs)
 SCHEDULE_TABLE = (
     ("workers.tick", "tick", SCHEDULE, 60),  # due lessons, reminders, summaries
-    ("workers.inbound", "sweep_unprocessed", SCHEDULE, 60),  # inbound SMS whose job never ran
+    ("workers.inbound", "sweep_unprocessed", SCHEDULE, 30),  # inbound SMS whose job died
+    ("workers.inbound", "store_kept", SCHEDULE, 60),  # inbound SMS kept while the DB was down
     ("workers.send", "sweep_pending", OUTBOUND, 60),  # outbox rows whose send job never ran
+    ("workers.retention", "blank_old_texts", SCHEDULE, 3600),  # texts past RETENTION_DAYS
 )
 
 

@@ -4,7 +4,10 @@ Each provider's module turns its own report format into a DeliveryReport that sp
 MessageStatus; this module applies it. A report is one indexed UPDATE, so the webhook applies
 it inline. A report can overtake its own send: Kannel reports within milliseconds, while the
 sender records Kannel's answer only when its request batch is done. Such a report waits in a
-job until the sender has let go of the row.
+job until the sender has let go of the row (the sender, should it meet a report that got in
+first, keeps what the report said: workers.send). A report whose provider id we never learnt (the
+sender died before reading the answer) is matched by its number to the row in flight to that
+number: it proves the request reached the gateway, so that row is never sent again.
 """
 
 import logging
@@ -58,6 +61,7 @@ def _apply_now(report, now):
         raise SendInFlight(f"outbox {row.id} is being sent")
     changed = _apply(row, report, now)
     if changed:
+        row.in_flight_since = None  # settled: the sender, if alive, keeps what we said
         db.session.commit()
     else:
         db.session.rollback()
@@ -74,10 +78,33 @@ def _locked_row(report):
         where = OutboxMessage.provider_id == report.provider_id
     else:
         return None
-    return db.session.scalar(select(OutboxMessage).where(where).with_for_update())
+    row = db.session.scalar(select(OutboxMessage).where(where).with_for_update())
+    if row is None and report.provider_id and report.phone:
+        row = _in_flight_to(report.phone, report.provider_id)
+    return row
+
+
+def _in_flight_to(phone, provider_id):
+    """The oldest row in flight to this number, now known by the report's provider id."""
+    row = db.session.scalar(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.to_phone == phone,
+            OutboxMessage.status == MessageStatus.PENDING,
+            OutboxMessage.in_flight_since.is_not(None),
+            OutboxMessage.provider_id.is_(None),
+        )
+        .order_by(OutboxMessage.in_flight_since, OutboxMessage.id)
+        .limit(1)
+        .with_for_update()
+    )
+    if row is not None:
+        row.provider_id, row.sent_at = provider_id, row.in_flight_since
+    return row
 
 
 def _send_in_flight(row, now):
+    """Held by a live sender: its report waits in a job (one writer at a time on SQLite)."""
     return (
         row.status == MessageStatus.PENDING
         and row.claimed_until is not None

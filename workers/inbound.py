@@ -2,8 +2,12 @@
 
 The webhook stores the raw row first, so a message is never lost: a job (retried by RQ) or,
 failing that, the sweep carries it out exactly once. Everything a message causes is written
-in one transaction with the row's `processed` state, and every SMS it queues has a key
-derived from the inbound id, so a repeated job changes nothing and sends nothing twice.
+in one transaction with the row's `processed` state (the row locked first), and every SMS it
+queues has a key derived from the inbound id, so a repeated job changes nothing and sends
+nothing twice. A job whose worker was killed stays "started" in RQ until RQ's own cleanup
+(ten minutes); the sweep (every 30 s) does not wait for it: processing takes milliseconds, so
+a job started over STALE_AFTER ago on a message still unprocessed is dead and is queued again,
+and the message is answered within two minutes of arriving.
 """
 
 import logging
@@ -17,20 +21,22 @@ from sqlalchemy import select
 
 from messages.handlers.router import handle_inbound, reply_key
 from messages.replies import reply_text
-from service import phones
+from service import inbox, phones
 from service.models import InboundMessage, db, utcnow
 from service.outbox import queue_sms
 from service.states import InboundState, MessageKind
 from workers.context import job
 from workers.queues import INBOUND, enqueue, get_queue
+from workers.transactions import write_lock
 
 log = logging.getLogger("asuh.inbound")
 
 RETRY_INTERVALS = [10, 30, 60]
 MAX_ATTEMPTS = 1 + len(RETRY_INTERVALS)
 SWEEP_AFTER = timedelta(minutes=1)
+STALE_AFTER = timedelta(minutes=1)  # a job "started" this long ago on a message was killed
 SWEEP_LIMIT = 5000
-WAITING = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
 def job_id(inbound_id):
@@ -53,6 +59,7 @@ def enqueue_processing(inbound_id):
 def process_inbound(inbound_id, now=None):
     """Carry out one message once; True when it was processed by this call."""
     now = now or utcnow()
+    write_lock()  # SQLite: the state read below stays true until this job commits
     row = db.session.scalar(
         select(InboundMessage).where(InboundMessage.id == inbound_id).with_for_update()
     )
@@ -107,16 +114,32 @@ def sweep_unprocessed(now=None, limit=SWEEP_LIMIT):
     ).all()
     queued = 0
     for inbound_id in ids:
-        if not _job_waiting(inbound_id):
+        if not _job_waiting(inbound_id, now):
             enqueue_processing(inbound_id)
             queued += 1
     return queued
 
 
-def _job_waiting(inbound_id):
-    """True while RQ still holds a queued, running or scheduled job for this message."""
+def _job_waiting(inbound_id, now):
+    """True while RQ holds a queued or scheduled job for this message, or one that started
+    recently enough to be still running."""
     try:
         found = Job.fetch(job_id(inbound_id), connection=get_queue(INBOUND).connection)
     except NoSuchJobError:
         return False
-    return found.get_status(refresh=False) in WAITING
+    status = found.get_status(refresh=False)
+    if status == JobStatus.STARTED:
+        return found.started_at is not None and found.started_at > now - STALE_AFTER
+    return status in WAITING
+
+
+@job
+def store_kept(limit=500):
+    """Store the SMS kept in Redis while the database was down, and queue their processing;
+    returns how many were new. A database still down raises: the next run tries again."""
+    forms = inbox.kept(limit)
+    stored = [inbox.store_inbound(form) for form in forms]
+    inbox.forget(len(forms))
+    for inbound_id in filter(None, stored):
+        enqueue_processing(inbound_id)
+    return sum(1 for inbound_id in stored if inbound_id is not None)

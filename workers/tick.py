@@ -55,13 +55,14 @@ def as_instant(now):
 
 def parts():
     """(name, function) for each part of a tick, in the order they run."""
-    from workers import reminders, summaries
+    from workers import reminders, send, summaries
 
     return (
         ("lessons", dispatch_lessons),
         ("reminders", reminders.queue_reminders),
         ("notices", reminders.queue_cancellations),
         ("summaries", summaries.queue_summaries),
+        ("due", send.sweep_due_by),  # what is due by `now` goes to the sender, ahead or not
     )
 
 

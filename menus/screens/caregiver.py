@@ -5,6 +5,7 @@ from functools import lru_cache, partial
 from menus.data import caller, caregiver
 from menus.registry import REGISTRY, Go, Option, Screen, Stay
 from messages.lessons import births_bands, load_catalog, own_services
+from service.households import MAX_CHILDREN
 from service.i18n import FALLBACK_LANGUAGE
 from service.states import FeedbackAnswer, PersonStatus, RsvpAnswer, TimeOfDay, Track
 
@@ -158,6 +159,13 @@ def _child_line(ctx, year, month):
     return ctx.t("children.line", born=born, age=max(caregiver.age(year, month, ctx.now), 0))
 
 
+def add_child(ctx, arg):
+    """The year form, unless the household has as many children as one may list."""
+    if len(caregiver.children(ctx.state.household)) >= MAX_CHILDREN:
+        return Stay("hint.too_many")
+    return Go("children.year")
+
+
 def read_child_year(ctx, arg, text):
     year = parse_year(text, ctx.now)
     if year is None:
@@ -275,14 +283,14 @@ REGISTRY.add(
         "children",
         title="children.title",
         body=children_text,
-        options=(Option("children.add", goto="children.year"),),
+        options=(Option("children.add", do=add_child),),
     ),
     Screen("children.year", title="child.year", read=read_child_year),
     Screen("children.month", title="child.month", read=read_child_month, zero_is_input=True),
     Screen(
         "children.added",
         body=child_added_text,
-        options=(Option("children.another", do=lambda ctx, arg: Go("children.year")),),
+        options=(Option("children.another", do=add_child),),
     ),
     Screen(
         "settings",

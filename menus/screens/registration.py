@@ -9,10 +9,10 @@ from menus.data import caller, registration
 from menus.registry import REGISTRY, Go, Option, Screen, Stay
 from menus.screens.caregiver import parse_year
 from menus.text import clip, gsm_safe
+from service.households import MAX_CHILDREN
 from service.states import Relationship
 
 MAX_NAME = 40
-MAX_CHILDREN = 8
 VILLAGE_IN_CONSENT = 20  # so the consent and its answers fit one screen
 RELATIONSHIPS = (
     Relationship.GRANDMOTHER,

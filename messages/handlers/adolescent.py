@@ -9,7 +9,14 @@ from messages.handlers.welcome import welcome_text
 from service import audit
 from service.enrollments import enroll
 from service.models import Child, Enrollment, db
-from service.states import EnrollmentState, HouseholdStatus, MessageKind, PersonStatus, Track
+from service.states import (
+    Channel,
+    EnrollmentState,
+    HouseholdStatus,
+    MessageKind,
+    PersonStatus,
+    Track,
+)
 
 TEEN_AGES = range(12, 18)
 
@@ -122,6 +129,7 @@ def _waiting(caregiver):
 def _start(ctx, enrollment):
     child = enrollment.child
     enrollment.state, enrollment.next_due_at = EnrollmentState.ACTIVE, ctx.now
+    child.consent_at, child.consent_via = ctx.now, str(Channel.SMS)  # the caregiver's SETUJU
     language = ctx.language
     ctx.send(
         child.phone,

@@ -17,8 +17,8 @@ from messages.handlers.lookups import (
 from messages.handlers.welcome import welcome_text
 from service import audit, phones
 from service.enrollments import enroll, set_state_for
+from service.households import MAX_CHILDREN, find_caregiver, register_household
 from service.households import add_child as add_child_row
-from service.households import find_caregiver, register_household
 from service.models import Enrollment, MigrantParent, db
 from service.outbox import cancel_to, follow_caregiver
 from service.states import (
@@ -52,6 +52,7 @@ def register(ctx):
     if relationship is None:
         raise CommandError("error.relationship_missing")
     children = births(ctx)
+    _within_cap(0, children)
     if phones.country_of(phone) != HOME_COUNTRY:
         raise CommandError("error.caregiver_abroad", phone=phone)
     known = find_caregiver(phone)
@@ -111,11 +112,20 @@ def add_child(ctx):
     household = _active_household(ctx)
     unexpected_numbers(ctx, allowed=(Kind.CODE,))
     children = births(ctx)
+    _within_cap(len(household.children), children)
     for year, month in children:
         add_child_row(household, year, month, actor=ctx.actor)
     listed = ", ".join(format_birth(year, month) for year, month in children)
     count = len(household.children)
     return ctx.text("reply.child.ok", children=listed, code=household.code, count=count)
+
+
+def _within_cap(count, added):
+    """One cap for SMS and USSD: a household lists at most MAX_CHILDREN children."""
+    if count + len(added) > MAX_CHILDREN:
+        raise CommandError(
+            "error.too_many_children", max=MAX_CHILDREN, count=count, added=len(added)
+        )
 
 
 def _active_household(ctx):

@@ -3,7 +3,7 @@
 import importlib
 
 from messages import grammar
-from messages.handlers import safeguarding
+from messages.handlers import forward, safeguarding
 from messages.handlers.context import (
     Command,
     CommandError,
@@ -34,7 +34,10 @@ def handle_inbound(inbound, now):
     sender.language = choose_language(sender, keyword_language)
     ctx = Command(inbound.id, sender, parsed, keyword, now)
     hotline = safeguarding.screen(ctx, inbound.text or "")
-    reply = run_command(ctx) if keyword is not None or hotline is None else None
+    if forward.applies(ctx):  # a caregiver's words, not a facilitator's command
+        reply = None if hotline else Reply(forward.forward(ctx, inbound.text or ""))
+    else:
+        reply = run_command(ctx) if keyword is not None or hotline is None else None
     return deliver(ctx, hotline, reply)
 
 

@@ -6,13 +6,25 @@ from flask.cli import FlaskGroup
 from service.cli.admin import admin
 from service.cli.content import content
 from service.cli.export import export
+from service.cli.household import household
 from service.cli.places import facilitator, village
 from service.cli.seed import seed_demo
 from service.cli.tick import dispatch
 from service.cli.ussd import ussd
 from service.cli.worker import worker
 
-COMMANDS = (village, facilitator, seed_demo, export, worker, admin, content, dispatch, ussd)
+COMMANDS = (
+    village,
+    facilitator,
+    seed_demo,
+    export,
+    worker,
+    admin,
+    content,
+    dispatch,
+    ussd,
+    household,
+)
 FIRST = ("db", "seed-demo", "village", "facilitator", "admin")  # the order a new install needs
 FLASK_COMMANDS = frozenset({"run", "shell", "routes"})  # Flask's own, listed after Asuh's
 HELP = """Asuh: SMS/USSD community parenting for the home villages of migrant workers.

@@ -23,6 +23,7 @@ def _instant(ctx, param, value):
     help="the instant to dispatch as of, e.g. 2026-03-02T08:00:00+07:00 (default: the clock)",
 )
 def dispatch(now):
-    """Write every lesson, reminder and summary due now; the worker sends them."""
+    """Write every lesson, reminder and summary due now; the worker sends all that is due."""
     counts = tick(now)
     click.echo(", ".join(f"{counts.get(part, 0)} {part}" for part in PARTS) + " queued")
+    click.echo(f"{counts.get('due', 0)} SMS due by then handed to the worker")

@@ -31,6 +31,8 @@ class OutboxMessage(db.Model):
     lesson_id: Mapped[str | None] = mapped_column(String(32))
     send_after: Mapped[datetime | None] = mapped_column(UTCDateTime)  # retry or quiet hours
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a sender holds it
+    # a request carrying the row went out then and its outcome is not known yet
+    in_flight_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     absent_retries: Mapped[int] = mapped_column(default=0)  # re-sends after an absent phone
     # False only for the few SMS that must reach a number that opted out (STOP's confirmation)
     respect_opt_out: Mapped[bool] = mapped_column(default=True)

@@ -55,6 +55,7 @@ class Household(db.Model):
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("facilitators.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # personal data erased
 
     village: Mapped[Village] = link(back_populates="households")
     caregivers: Mapped[list["Caregiver"]] = link(
@@ -78,6 +79,7 @@ class Caregiver(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=PersonStatus.ACTIVE)
     preferred_time: Mapped[str] = mapped_column(String(8), default=TimeOfDay.MORNING)
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consent_via: Mapped[str | None] = mapped_column(String(8))  # a Channel: sms, ussd, cli...
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     household: Mapped[Household] = link(back_populates="caregivers")
@@ -88,10 +90,13 @@ class Child(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
-    birth_year: Mapped[int]
+    birth_year: Mapped[int | None]  # None only once the household's data was erased
     birth_month: Mapped[int | None]
     name: Mapped[str | None] = mapped_column(String(120))
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)  # adolescents 12-17
+    # the caregiver's consent to the teen's own SMS track: when, and by which channel
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consent_via: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     household: Mapped[Household] = link(back_populates="children")

@@ -1,14 +1,18 @@
 """The one rule for rows a cancel or re-address may still change: pending, and unclaimed.
 
 A sender claims rows (`claimed_until`) before its request goes out and commits the result
-right after; a claimed row may be on its way, so nothing here touches it. Every cancel and
-re-address (STOP, HAPUS, GANTI, a cancelled meeting, a caregiver who left) uses this rule,
-and re-checks it in the UPDATE itself, so a row claimed since it was read stays as it is.
+right after; a claimed row may be on its way, so nothing here touches it. A row whose request
+went out without an answer (`in_flight_since`: the sender died waiting) may have reached the
+phone: it stays untouched until SEND_REPORT_WAIT_SECONDS have passed without a delivery
+report, and only then may it be sent again. Every cancel and re-address (STOP, HAPUS, GANTI,
+a cancelled meeting, a caregiver who left) uses this rule, and re-checks it in the UPDATE
+itself, so a row claimed since it was read stays as it is.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import ColumnElement, CursorResult, or_, select, update
 
 from service.models import OutboxMessage, db, utcnow
@@ -16,17 +20,21 @@ from service.states import MessageStatus
 
 
 def unsent(now: datetime | None = None) -> tuple[ColumnElement[bool], ...]:
-    """Pending and held by no sender at `now`."""
+    """Pending, held by no sender at `now`, and not possibly on a phone already."""
     now = now or utcnow()
+    unreported = now - timedelta(seconds=current_app.config["SEND_REPORT_WAIT_SECONDS"])
     return (
         OutboxMessage.status == MessageStatus.PENDING,
         or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+        or_(OutboxMessage.in_flight_since.is_(None), OutboxMessage.in_flight_since < unreported),
     )
 
 
-def sendable(now: datetime) -> tuple[ColumnElement[bool], ...]:
-    """Unsent and due: what a sender may claim now."""
-    due = or_(OutboxMessage.send_after.is_(None), OutboxMessage.send_after <= now)
+def sendable(now: datetime, due_by: datetime | None = None) -> tuple[ColumnElement[bool], ...]:
+    """Unsent and due (by `due_by` when a dispatch runs ahead of the clock): what a sender may
+    claim now."""
+    cutoff = max(now, due_by) if due_by is not None else now
+    due = or_(OutboxMessage.send_after.is_(None), OutboxMessage.send_after <= cutoff)
     return (*unsent(now), due)
 
 

@@ -5,18 +5,17 @@ any other registered provider is served at /sms/<name>/inbound and /sms/<name>/d
 The provider's module (workers/gateway/<name>.py) reads its own format; this edge only stores
 and applies. An inbound SMS is stored raw and committed before anything else, then answered
 200 at once; processing runs as an RQ job (workers/inbound.py), or later by the sweep if
-Redis is down.
+Redis is down. With the database down, the answer is 503 (the provider retries) and the
+message is kept in Redis until the clock stores it (service.inbox).
 """
 
-import hashlib
-import json
 import logging
+from contextlib import suppress
 
 from flask import Blueprint, abort, current_app, request
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from service.models import InboundMessage, db, utcnow
+from service.inbox import DATABASE_DOWN, keep, provider_id_of, store_inbound
+from service.models import db, utcnow
 from service.web.webhooks import require_token
 from workers.delivery import apply_report
 from workers.gateway import HttpCall, InboundRefused, provider_module
@@ -26,9 +25,6 @@ log = logging.getLogger("asuh.sms.inbound")
 bp = Blueprint("sms", __name__)
 
 DEFAULT_PROVIDER = "africastalking"  # the provider of the unprefixed paths
-MAX_PROVIDER_ID = 80
-MAX_PHONE = 32
-MAX_DATE = 40
 
 
 @bp.post("/sms/inbound")
@@ -66,7 +62,10 @@ def receive(provider):
     except InboundRefused as refusal:
         log.info("%s inbound refused: %s", provider, refusal)
         return _plain(f"{refusal}\n", 400)
-    inbound_id = store_inbound(form)
+    try:
+        inbound_id = store_inbound(form)
+    except DATABASE_DOWN:
+        return _kept_for_later(form)
     if inbound_id is not None and current_app.config["INBOUND_PROCESSING"]:
         kick_processing(inbound_id)
     return _plain("")
@@ -109,48 +108,13 @@ def _plain(text, status=200):
     return text, status, {"Content-Type": "text/plain; charset=utf-8"}
 
 
-def store_inbound(form):
-    """The new row's id, or None when this provider id was already stored."""
-    provider_id = provider_id_of(form)
-    if db.session.scalar(
-        select(InboundMessage.id).where(InboundMessage.provider_id == provider_id)
-    ):
-        return None
-    text, truncated_from = capped_text(form.get("text", ""))
-    row = InboundMessage(
-        provider_id=provider_id,
-        from_phone=form.get("from", "")[:MAX_PHONE],
-        to=form.get("to", "")[:MAX_PHONE] or None,
-        text=text,
-        truncated_from=truncated_from,
-        date=form.get("date", "")[:MAX_DATE] or None,
-        raw={**form, "text": text},
-    )
-    db.session.add(row)
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same id posted twice at the same moment
+def _kept_for_later(form):
+    """503 so the provider retries; a copy waits in Redis in case it gives up first."""
+    with suppress(Exception):
         db.session.rollback()
-        return None
-    return row.id
-
-
-def capped_text(text):
-    """(text, None), or the first INBOUND_MAX_TEXT characters and the length they were cut from:
-    no phone sends more than ten parts, so anything longer is noise or abuse."""
-    limit = current_app.config["INBOUND_MAX_TEXT"]
-    if len(text) <= limit:
-        return text, None
-    return text[:limit], len(text)
-
-
-def provider_id_of(form):
-    """AT's id; a missing or oversized one is replaced by a digest, so repeats still match."""
-    given = form.get("id", "").strip()
-    if given and len(given) <= MAX_PROVIDER_ID:
-        return given
-    source = given or json.dumps(form, sort_keys=True)
-    return "sha256:" + hashlib.sha256(source.encode("utf-8", "replace")).hexdigest()
+    kept = keep(form)
+    log.error("database down: inbound %s %s", provider_id_of(form), "kept" if kept else "LOST")
+    return "database unavailable, try again\n", 503, {"Retry-After": "60"}
 
 
 def kick_processing(inbound_id):

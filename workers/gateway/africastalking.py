@@ -133,6 +133,7 @@ def parse_report(call):
         provider_id=provider_id,
         reason=reason if status == MessageStatus.FAILED else None,
         phone_absent=ABSENT in (word, reason),
+        phone=(form.get("phoneNumber") or "").strip() or None,
     )
 
 

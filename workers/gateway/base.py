@@ -69,6 +69,7 @@ class DeliveryReport:
     outbox_id: int | None = None
     reason: str | None = None
     phone_absent: bool = False  # failed because the phone was off or out of reach: try later
+    phone: str | None = None  # the recipient, when the provider says (to match a lost answer)
 
 
 class Gateway(Protocol):

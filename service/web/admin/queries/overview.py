@@ -1,6 +1,7 @@
 """The headline numbers of the overview page."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import case, func, select
 
@@ -37,6 +38,8 @@ class Overview:
     sms_sent_month: int
     sms_cost_month: float
     currency: str
+    expired_week: int = 0
+    reports_missing: bool = False
 
     @property
     def delivery_rate(self):
@@ -138,6 +141,29 @@ def opt_out_counts(since):
     return {"opt_outs": total, "opt_outs_this_week": recent}
 
 
+REPORT_WINDOW = timedelta(days=7)
+REPORT_GRACE = timedelta(minutes=30)  # reports of the newest SMS may still be on their way
+
+
+def report_counts(week, now):
+    """SMS expired this week (never sent: an outage outlasted their use), and whether the
+    gateway reported on none of the SMS it accepted in the past week (a gateway without
+    delivery reports: a rate of 0% would be a lie, not a fact)."""
+    status, sent_at = OutboxMessage.status, OutboxMessage.sent_at
+    window = (sent_at >= now - REPORT_WINDOW, sent_at < now - REPORT_GRACE)
+    reported = (status == MessageStatus.DELIVERED) | (status == MessageStatus.FAILED)
+    expired, sent, heard = db.session.execute(
+        select(
+            _count(
+                OutboxMessage, status == MessageStatus.EXPIRED, OutboxMessage.created_at >= week
+            ),
+            _count(OutboxMessage, *window),
+            _count(OutboxMessage, *window, reported),
+        )
+    ).one()
+    return {"expired_week": expired, "reports_missing": bool(sent) and not heard}
+
+
 def overview(now=None):
     """Every headline number, for the week and month holding `now`."""
     now = now or utcnow()
@@ -148,4 +174,5 @@ def overview(now=None):
         **opt_out_counts(week),
         **meeting_counts(month, now),
         **month_cost(month, now),
+        **report_counts(week, now),
     )

@@ -1,13 +1,15 @@
 """Households: search by code, name or phone; a page per household; CSV of the search."""
 
-from flask import abort, flash, render_template
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
+from service.erasure import erase_household
 from service.models import OutboxMessage, db
 from service.web.admin.blueprint import bp
 from service.web.admin.csvout import csv_response
 from service.web.admin.queries import households
 from service.web.admin.views.common import page_number, phone_list, query_text
-from service.web.auth import is_admin
+from service.web.auth import admin_required, is_admin
 
 PHONE_SEARCH_NOTE = (
     "Searching by phone number is for admins: search by household code or caregiver name."
@@ -82,3 +84,16 @@ def household_detail(household_id):
         .limit(20)
     ).all()
     return render_template("admin/household.html", active="households", home=home, messages=recent)
+
+
+@bp.post("/households/<int:household_id>/erase")
+@admin_required
+def household_erase(household_id):
+    """Erase a household's personal data once its code is typed to confirm (Law 27/2022)."""
+    home = households.household(household_id) or abort(404)
+    if home.erased_at is None and request.form.get("confirm", "").strip() == home.code:
+        erase_household(home, actor=f"admin:{current_user.username}")
+        db.session.commit()
+    elif home.erased_at is None:
+        flash("Type the household code to confirm the erasure.")
+    return redirect(url_for("admin.household_detail", household_id=home.id))
