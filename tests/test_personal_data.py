@@ -119,7 +119,7 @@ def test_erase_removes_personal_data_keeps_counts_and_frees_the_number(home, run
     erase = db.session.scalar(select(AuditLog).where(AuditLog.action == "household.erase"))
     assert erase.actor == "cli" and erase.detail["people"] == 1 and erase.detail["children"] == 2
     replies = sms(FAC, f"daftar mbah sumini {PHONE} nenek 2019")  # the number is free again
-    assert replies[0].startswith("OK") and home.code not in replies[0]
+    assert replies[0].startswith("Asuh: OK") and home.code not in replies[0]
     assert count(Household) == before[Household] + 1
 
 
@@ -165,7 +165,7 @@ def test_old_texts_are_blanked_after_the_retention_period_counts_kept(app, clien
     assert blank_old_texts() == (1, 1)
     db.session.expire_all()
     bodies = sorted(row.body for row in db.session.scalars(select(OutboxMessage)))
-    assert bodies == ["", "belum terkirim", "pelajaran 2"]
+    assert bodies == ["", "Asuh: belum terkirim", "Asuh: pelajaran 2"]  # every SMS is branded
     texts = sorted(row.text for row in db.session.scalars(select(InboundMessage)))
     assert texts == ["", "halo 2"] and count(InboundMessage) == 2
     assert blank_old_texts() == (0, 0)
