@@ -1,17 +1,24 @@
-"""Lesson catalog: loads the per-track TOML files, renders SMS bodies and checks the content."""
+"""Lesson catalog: loads the per-track TOML files, renders SMS bodies and checks the content.
+
+Tracks are written in full in the source languages (id, en). A translated language may cover
+only some lessons: each lesson it lacks is taken, lesson by lesson, from the next language of
+its fallback chain in the language registry (jv -> id), so a track always runs in full.
+"""
 
 from __future__ import annotations
 
 import functools
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from messages.gsm import non_gsm_characters, segment_info, to_gsm
+from service import languages as registry
+from service.review import lesson_review_problems
 
-TRACKS = ("caregiver", "migrant", "adolescent", "facilitator")
-LANGUAGES = ("id", "en")
+TRACKS = registry.TRACKS
+LANGUAGES = registry.Codes(sources_only=True)  # the languages every track is written in
 AGE_BANDS = ("0-5", "6-11", "12-17")
 SCOPES = ("province", "village")
 
@@ -73,21 +80,41 @@ def fill_placeholders(text: str, **values: object) -> str:
 
 @dataclass(frozen=True)
 class Catalog:
-    """All lessons by track and language, plus regional overrides keyed by place."""
+    """All lessons by track and language, plus regional overrides keyed by place.
+
+    `tracks` holds what the files say; `lessons()` gives a track as a language's reader gets
+    it, each lesson missing in that language taken from the next one of its `chains` entry.
+    """
 
     path: Path
     tracks: dict[tuple[str, str], list[Lesson]]
     overrides: dict[tuple[str, str, str, str, str | None], str] = field(default_factory=dict)
+    chains: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    root: str = "id"  # the language whose files fix each track's lessons and order
+    _resolved: dict = field(default_factory=dict, compare=False, repr=False)
 
     def lessons(self, track: str, language: str) -> list[Lesson]:
-        """Lessons of a track in sending order."""
-        try:
+        """Lessons of a track in sending order, each in the first language of the chain."""
+        if (track, language) not in self._resolved:
+            self._resolved[(track, language)] = self._resolve(track, language)
+        return list(self._resolved[(track, language)])
+
+    def _resolve(self, track: str, language: str) -> list[Lesson]:
+        """The track's lessons for a reader of `language`, positions as in the root language."""
+        order = self.tracks.get((track, self.root)) or self.tracks.get((track, language))
+        chain = self.chains.get(language)
+        if order is None or (chain is None and (track, language) not in self.tracks):
+            raise KeyError(f"no lessons for track {track!r} in language {language!r}")
+        if chain is None:  # a language the registry does not know: only its own file
             return list(self.tracks[(track, language)])
-        except KeyError:
-            raise KeyError(f"no lessons for track {track!r} in language {language!r}") from None
+        written = [{x.id: x for x in self.tracks.get((track, code), ())} for code in chain]
+        picked = (next((by_id[x.id] for by_id in written if x.id in by_id), x) for x in order)
+        return [replace(lesson, position=i) for i, lesson in enumerate(picked)]
 
     def count(self, track: str) -> int:
-        """How many lessons a track has (the same in every language)."""
+        """How many lessons a track has (its lessons in the root language)."""
+        if (track, self.root) in self.tracks:
+            return len(self.tracks[(track, self.root)])
         return max((len(v) for (t, _), v in self.tracks.items() if t == track), default=0)
 
     def lesson(self, track: str, position: int, language: str) -> Lesson:
@@ -145,13 +172,16 @@ def _parse(file: Path, problems: list[str]) -> dict | None:
         return None
 
 
-def _read(path: Path) -> _Raw:
-    """Every lesson and override file under a catalog directory."""
+def _read(path: Path, extra: tuple[Path, ...] = ()) -> _Raw:
+    """Every lesson and override file under a catalog directory (and extra language folders)."""
     raw = _Raw()
     if not path.is_dir():
         raw.problems.append(f"{path}: lesson directory not found")
         return raw
-    for file in sorted(path.glob("*.toml")):
+    for file in [
+        *sorted(path.glob("*.toml")),
+        *(f for d in extra for f in sorted(d.glob("*.toml"))),
+    ]:
         if (data := _parse(file, raw.problems)) is not None:
             raw.files[file] = data
     for file in sorted((path / "overrides").glob("*.toml")):
@@ -196,21 +226,34 @@ def _override_items(data: dict):
         yield key, _text(entry.get("text"))
 
 
-def _build(path: Path, raw: _Raw) -> Catalog:
-    """A Catalog from parsed files."""
+def _build(path: Path, raw: _Raw, languages: registry.Registry) -> Catalog:
+    """A Catalog from parsed files, with each registered language's fallback chain."""
     tracks = dict(_track_lessons(data) for data in raw.files.values())
     overrides = {k: v for data in raw.overrides.values() for k, v in _override_items(data)}
-    return Catalog(path=path, tracks=tracks, overrides=overrides)
+    chains = {code: languages.chain(code) for code in languages.codes()}
+    root = languages.root.code
+    return Catalog(path=path, tracks=tracks, overrides=overrides, chains=chains, root=root)
+
+
+def load_catalog(path: str | Path | None = None) -> Catalog:
+    """The catalog at path (default: shipped lessons and the app's extra language folders)."""
+    return _load_catalog(str(path) if path else None, registry.extra_dirs())
 
 
 @functools.lru_cache(maxsize=16)
-def load_catalog(path: str | Path | None = None) -> Catalog:
-    """The catalog at path (default: shipped lessons), parsed once; files change only on deploy."""
-    path = Path(path or DEFAULT_PATH)
-    raw = _read(path)
+def _load_catalog(path: str | None, extra: tuple[str, ...]) -> Catalog:
+    """Parsed once per process and registry; files change only on deploy."""
+    languages = registry.load(extra)
+    folder = Path(path or DEFAULT_PATH)
+    raw = _read(folder, () if path else _extra_folders(languages))
     if raw.problems:
         raise ContentError("; ".join(raw.problems))
-    return _build(path, raw)
+    return _build(folder, raw, languages)
+
+
+def _extra_folders(languages: registry.Registry) -> tuple[Path, ...]:
+    """The lesson folders of the languages added from extra folders."""
+    return tuple(d for d in languages.part_folders(registry.LESSON_PART)[1:] if d.is_dir())
 
 
 # ---------------------------------------------------------------- checking
@@ -275,14 +318,18 @@ def _check_lesson(file: str, lesson: Lesson) -> list[str]:
     return problems
 
 
-def _check_file_header(file: Path, data: dict) -> list[str]:
+def _check_file_header(file: Path, data: dict, languages: registry.Registry) -> list[str]:
     """A track file says which track and language it holds, matching its name."""
     track, language = data.get("track"), data.get("language")
     problems = []
     if track not in TRACKS:
         problems.append(f"{file.name}: unknown track {track!r}; use one of {', '.join(TRACKS)}")
-    if language not in LANGUAGES:
-        problems.append(f"{file.name}: unknown language {language!r}")
+    if language not in languages:
+        problems.append(
+            f"{file.name}: unknown language {language!r}; register it in service/languages.toml"
+        )
+    elif not languages.get(language).source:
+        problems += _check_translated_header(file, data, languages.get(language))
     if file.name != f"{track}.{language}.toml":
         problems.append(f"{file.name}: should be named {track}.{language}.toml")
     if not isinstance(data.get("lesson"), list) or not data["lesson"]:
@@ -305,16 +352,36 @@ def _check_ids(catalog: Catalog, files: dict[tuple[str, str], str]) -> list[str]
     return problems
 
 
-def _check_languages(catalog: Catalog, files: dict[tuple[str, str], str]) -> list[str]:
-    """Every track in every language, same ids in the same order, same topics and bands."""
+def _check_translated_header(file: Path, data: dict, language: registry.Language) -> list[str]:
+    """A translated file is reviewed or draft, says so, and belongs to a part it declares."""
+    problems = lesson_review_problems(file.name, data)
+    part = f"{registry.LESSON_PART}.{data.get('track')}"
+    if data.get("track") in TRACKS and not language.covers(part):
+        problems.append(
+            f"{file.name}: {language.code} does not list {part} in service/languages.toml"
+        )
+    return problems
+
+
+def _check_languages(
+    catalog: Catalog, files: dict[tuple[str, str], str], languages: registry.Registry
+) -> list[str]:
+    """Source languages: every track, same ids in the same order, same topics and bands.
+
+    A translated language may cover part of a track; what it has must match the source.
+    """
     problems = []
+    sources = [language.code for language in languages.sources()]
     for track in TRACKS:
-        present = [lang for lang in LANGUAGES if (track, lang) in catalog.tracks]
-        problems += [f"{track}.{lang}.toml: missing" for lang in LANGUAGES if lang not in present]
+        present = [code for code in sources if (track, code) in catalog.tracks]
+        problems += [f"{track}.{code}.toml: missing" for code in sources if code not in present]
         if present:
             problems += _check_track_count(catalog, track, present[0])
+        translated = [c for (t, c) in catalog.tracks if t == track and c not in sources]
         for other in present[1:]:
             problems += _compare(catalog, track, present[0], other, files)
+        for other in translated if present else ():
+            problems += _compare(catalog, track, present[0], other, files, partial=True)
     return problems
 
 
@@ -326,15 +393,24 @@ def _check_track_count(catalog: Catalog, track: str, language: str) -> list[str]
     return []
 
 
-def _compare(catalog: Catalog, track: str, base: str, other: str, files) -> list[str]:
-    """Lesson-by-lesson parity of one language against the base language."""
+def _compare(catalog: Catalog, track: str, base: str, other: str, files, partial=False):
+    """Lesson-by-lesson parity of one language against the base language.
+
+    `partial`: a translation may lack lessons (they fall back), never add its own.
+    """
     a = {x.id: x for x in catalog.tracks[(track, base)]}
     b = {x.id: x for x in catalog.tracks[(track, other)]}
     problems = [
-        f"{files[(track, other)]} {i}: missing (present in {base})" for i in a if i not in b
+        f"{files[(track, other)]} {i}: missing (present in {base})"
+        for i in a
+        if i not in b and not partial
     ]
     problems += [
-        f"{files[(track, base)]} {i}: missing (present in {other})" for i in b if i not in a
+        f"{files[(track, other)]} {i}: not a lesson of {files[(track, base)]}"
+        if partial
+        else f"{files[(track, base)]} {i}: missing (present in {other})"
+        for i in b
+        if i not in a
     ]
     shared_a = [i for i in a if i in b]
     if shared_a != [i for i in b if i in a]:
@@ -347,7 +423,9 @@ def _compare(catalog: Catalog, track: str, base: str, other: str, files) -> list
     return problems
 
 
-def _check_override_file(file: Path, data: dict, catalog: Catalog) -> list[str]:
+def _check_override_file(
+    file: Path, data: dict, catalog: Catalog, languages: registry.Registry
+) -> list[str]:
     """Scope, place, language and every override entry of one override file."""
     name = f"overrides/{file.name}"
     problems = []
@@ -355,7 +433,7 @@ def _check_override_file(file: Path, data: dict, catalog: Catalog) -> list[str]:
         problems.append(f"{name}: scope must be one of {', '.join(SCOPES)}")
     if not _norm(data.get("name")):
         problems.append(f"{name}: missing name (the {data.get('scope') or 'place'})")
-    if data.get("language") not in LANGUAGES:
+    if data.get("language") not in languages:
         problems.append(f"{name}: unknown language {data.get('language')!r}")
     ids = {x.id for lessons in catalog.tracks.values() for x in lessons}
     seen = set()
@@ -382,17 +460,24 @@ def _check_override(name: str, index: int, entry: dict, ids: set[str]) -> list[s
 
 def check_content(path: str | Path | None = None) -> list[str]:
     """Every problem in the lesson files, as sentences naming file and lesson id."""
-    path = Path(path or DEFAULT_PATH)
-    raw = _read(path)
+    languages = registry.registry()
+    folder = Path(path or DEFAULT_PATH)
+    raw = _read(folder, () if path else _extra_folders(languages))
     problems = list(raw.problems)
     for file, data in raw.files.items():
-        problems += _check_file_header(file, data)
-    catalog = _build(path, raw)
+        problems += _check_file_header(file, data, languages)
+    catalog = _build(folder, raw, languages)
     files = {_track_lessons(d)[0]: f.name for f, d in raw.files.items()}
     for key, lessons in catalog.tracks.items():
         problems += [p for lesson in lessons for p in _check_lesson(files[key], lesson)]
     problems += _check_ids(catalog, files)
-    problems += _check_languages(catalog, files)
+    problems += _check_languages(catalog, files, languages)
     for file, data in raw.overrides.items():
-        problems += _check_override_file(file, data, catalog)
+        problems += _check_override_file(file, data, catalog, languages)
     return problems
+
+
+def read_lesson_files(path: str | Path | None = None) -> dict[Path, dict]:
+    """The parsed track files (shipped and extra), for coverage, review and glossary reports."""
+    folder = Path(path or DEFAULT_PATH)
+    return _read(folder, () if path else _extra_folders(registry.registry())).files

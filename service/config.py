@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from service.languages import Codes
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = ROOT / "instance"
 
@@ -31,7 +33,7 @@ DEFAULT_LESSON_WINDOW_MINUTES = 180  # a lesson goes within this long after its 
 DEFAULT_SEND_CLAIM_SECONDS = 300  # a crashed sender's rows become sendable again after this
 DEFAULT_SEND_RETRY_SECONDS = 30  # first retry after a gateway error; doubles each time
 
-SUPPORTED_LANGUAGES = ("id", "en")
+SUPPORTED_LANGUAGES = Codes()  # a live view of the language registry (service/languages.py)
 
 
 def _env(name, default):
@@ -68,6 +70,7 @@ def from_environment():
         "AT_BASE_URL": _env("AT_BASE_URL", DEFAULT_AT_BASE_URL).rstrip("/"),
         "USSD_SERVICE_CODE": _env("USSD_SERVICE_CODE", DEFAULT_USSD_SERVICE_CODE),
         "DEFAULT_LANGUAGE": _env("DEFAULT_LANGUAGE", DEFAULT_LANGUAGE),
+        "LANGUAGE_DIRS": _env("LANGUAGE_DIRS", ""),  # extra language folders, os.pathsep-joined
         "PORT": int(_env("PORT", DEFAULT_PORT)),
         "SMS_MAX_PER_SECOND": float(_env("SMS_MAX_PER_SECOND", DEFAULT_SMS_MAX_PER_SECOND)),
         "USSD_SESSION_TTL": int(_env("USSD_SESSION_TTL", DEFAULT_USSD_SESSION_TTL)),

@@ -434,7 +434,8 @@ def test_catalog_positions_counts_and_caching(cat):
     with pytest.raises(IndexError):
         catalog.lesson("migrant", 12, "id")
     with pytest.raises(KeyError):
-        catalog.lessons("migrant", "jv")
+        catalog.lessons("migrant", "xx")  # not a registered language
+    assert [x.language for x in catalog.lessons("migrant", "jv")] == ["id"] * 12  # falls back
 
 
 def test_unreadable_catalog_raises(cat):

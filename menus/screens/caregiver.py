@@ -5,7 +5,7 @@ from functools import lru_cache, partial
 from menus import data
 from menus.registry import REGISTRY, Go, Option, Screen, Stay
 from messages.lessons import age_band, load_catalog
-from service.i18n import FALLBACK_LANGUAGE
+from service.languages import extra_dirs
 from service.states import FeedbackAnswer, PersonStatus, RsvpAnswer, TimeOfDay, Track
 
 NAME_WIDTH = 15  # the lesson files are checked with {name} at this length
@@ -32,24 +32,20 @@ def open_lesson(ctx, arg):
     return Go("lesson", arg=[min(position, count - 1), band, first_name])
 
 
-def lesson_language(catalog, lang):
-    """The caller's language, or Indonesian for a language whose lessons are not written."""
-    return lang if (Track.CAREGIVER, lang) in catalog.tracks else FALLBACK_LANGUAGE
-
-
 def lesson_text(ctx, arg):
     """Title and text of the lesson, in the caller's language, for their child's age."""
     position, band, name = arg
     where = data.place(ctx.state.village)
     code = ctx.config["USSD_SERVICE_CODE"]
-    return _lesson_text(position, band, name, ctx.state.lang, where.name, where.province, code)
+    shape = (position, band, name, ctx.state.lang, where.name, where.province, code)
+    return _lesson_text(*shape, extra_dirs())
 
 
 @lru_cache(maxsize=4096)
-def _lesson_text(position, band, name, lang, village, province, code):
-    """Rendered once per process for each caller shape: the pages of a lesson repeat a lot."""
-    catalog = load_catalog()
-    lang = lesson_language(catalog, lang)
+def _lesson_text(position, band, name, lang, village, province, code, languages):
+    """Rendered once per process for each caller shape (and set of extra language folders):
+    the pages of a lesson repeat a lot."""
+    catalog = load_catalog()  # a lesson not written in `lang` comes along its fallback chain
     lesson = catalog.lesson(Track.CAREGIVER, position, lang)
     text = catalog.render(
         Track.CAREGIVER,
@@ -67,8 +63,7 @@ def _lesson_text(position, band, name, lang, village, province, code):
 def lesson_feedback(answer, ctx, arg):
     """Store "did you try it?" for this lesson (a second answer replaces the first)."""
     if ctx.live:
-        catalog = load_catalog()
-        lesson = catalog.lesson(Track.CAREGIVER, arg[0], lesson_language(catalog, ctx.state.lang))
+        lesson = load_catalog().lesson(Track.CAREGIVER, arg[0], ctx.state.lang)
         data.save_feedback(ctx.state.person, lesson.id, answer)
     return Go("lesson.thanks", back_to="main")
 
