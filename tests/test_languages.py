@@ -1,0 +1,249 @@
+"""The language registry: one list, fallback chains, and a language added from a folder.
+
+The module's app speaks a throwaway language "xx" from a temporary folder (LANGUAGE_DIRS):
+one registry entry, three catalogs with a few texts, one translated lesson, a glossary.
+"""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from menus.text import t
+from messages.lessons import load_catalog
+from messages.replies import reply_text
+from service import create_app
+from service.languages import LanguageError, load
+from service.models import Caregiver, db
+from tests.fixtures.languages import (
+    CODE,
+    LESSON_TEXT,
+    MENUS,
+    NAME,
+    REPLIES,
+    lesson_file,
+    po,
+    write_language,
+)
+from tests.fixtures.schedule import at
+
+JKT = "Asia/Jakarta"
+PHONE = "+6281377700501"
+
+
+@pytest.fixture
+def app_config(app_config, tmp_path):
+    """Every app of this module also speaks the throwaway language."""
+    app_config["LANGUAGE_DIRS"] = [str(write_language(tmp_path / "xx"))]
+    return app_config
+
+
+def use_folder(app, folder):
+    """Point the running app at another extra folder (the registry reads the setting live)."""
+    app.config["LANGUAGE_DIRS"] = [str(folder)]
+
+
+# ---------------------------------------------------------------- the shipped registry
+
+
+def test_the_shipped_registry_lists_each_language_once_with_its_chain():
+    found = load()
+    assert found.codes() == ("id", "en", "jv", "su", "sas")
+    assert [found.chain(code) for code in ("id", "en", "jv", "su", "sas")] == [
+        ("id",),
+        ("en", "id"),
+        ("jv", "id"),
+        ("su", "id"),
+        ("sas", "id"),
+    ]
+    assert found.chain("zz") == ("id",)  # an unknown code reads the root language
+    assert [x.code for x in found.sources()] == ["id", "en"]
+    assert found.get("jv").tracks() == ["caregiver"] and found.get("jv").name == "Basa Jawa"
+
+
+ENTRY = 'code = "{code}"\nname = "N"\nfallback = {fallback}\nparts = {parts}\n'
+
+
+@pytest.mark.parametrize(
+    "entries, message",
+    [
+        pytest.param(
+            [("jv", '["id"]', '["menus"]')], "language 'jv' is declared twice", id="duplicate"
+        ),
+        pytest.param([("yy", '["qq"]', "[]")], "falls back to unknown 'qq'", id="unknown-fallback"),
+        pytest.param(
+            [("yy", '["zz"]', "[]"), ("zz", '["yy"]', "[]")], "fallback chain loops", id="loop"
+        ),
+        pytest.param([("yy", "[]", "[]")], "exactly one language must have no fallback", id="root"),
+        pytest.param([("yy", '["id"]', '["lessons.cooking"]')], "unknown part", id="part"),
+        pytest.param([("Y1", '["id"]', "[]")], "code must be 2-3 letters", id="code"),
+    ],
+)
+def test_registry_mistakes_stop_the_app_with_a_sentence(tmp_path, app_config, entries, message):
+    text = "\n".join(
+        "[[language]]\n" + ENTRY.format(code=c, fallback=f, parts=p) for c, f, p in entries
+    )
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "languages.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(LanguageError, match=re.escape(message)):
+        create_app({**app_config, "LANGUAGE_DIRS": [str(tmp_path / "bad")]})
+
+
+def test_an_app_refuses_a_default_language_the_registry_does_not_know(app_config):
+    with pytest.raises(LanguageError, match="DEFAULT_LANGUAGE='xy' is not a registered"):
+        create_app({**app_config, "DEFAULT_LANGUAGE": "xy"})
+
+
+# ---------------------------------------------------------------- fallback, text by text
+
+
+def test_a_text_the_language_lacks_comes_from_its_chain_key_by_key(app):
+    assert t(CODE, "main.title") == MENUS["main.title"]
+    assert t(CODE, "main.meeting") == t("id", "main.meeting") == "Pertemuan desa berikut"
+    assert reply_text("help.public", CODE, ussd="*1#") == REPLIES["help.public"].format(ussd="*1#")
+
+
+def test_a_translation_with_a_broken_placeholder_falls_back_instead_of_failing(app, tmp_path):
+    broken = {"help.public": "Asuh uji: pencet {kode}."}  # {ussd} renamed by mistake
+    use_folder(app, write_language(tmp_path / "broken", replies=broken))
+    assert reply_text("help.public", CODE, ussd="*1#") == reply_text(
+        "help.public", "id", ussd="*1#"
+    )
+
+
+def test_lessons_fall_back_lesson_by_lesson_in_the_tracks_order(app):
+    lessons = load_catalog().lessons("caregiver", CODE)
+    assert len(lessons) == load_catalog().count("caregiver") == 24
+    assert [x.position for x in lessons] == list(range(24))
+    assert [x.id for x in lessons if x.language == CODE] == ["cg05"]
+    assert lessons[4].text == LESSON_TEXT and lessons[5].language == "id"
+
+
+# ---------------------------------------------------------------- a caregiver's view
+
+
+def language_number(text, name):
+    """The number the language screen gives a language (the list may run over pages)."""
+    found = re.search(rf"^(\d+) {re.escape(name)}$", text, re.MULTILINE)
+    assert found, text
+    return found.group(1)
+
+
+def test_a_language_added_from_a_folder_is_offered_on_ussd_and_used_for_sms(
+    app, factory, ussd, sms, dispatcher
+):
+    village = factory.village("Kanigoro", timezone=JKT)
+    factory.facilitator(village, phone="+6281100000501")
+    home = factory.household(village, phone=PHONE, now=at(JKT, "2031-02-20 10:00"))
+    session = ussd.dial(PHONE)
+    session.press("4")
+    assert session.screen == "language" and "1 Bahasa Indonesia" in session.text
+    session.press(language_number(session.text, NAME))
+    assert session.screen == "language.saved" and MENUS["language.saved"] in session.text
+    session.press("0")
+    assert "Uji - menu utama" in session.text and "1 Piwulang minggu iki" in session.text
+    assert "2 Pertemuan desa berikut" in session.text  # not translated: Indonesian
+    assert db.session.scalar(select(Caregiver.language).where(Caregiver.phone == PHONE)) == CODE
+
+    enrollment = dispatcher.caregiver_enrollment(home)
+    dispatcher.make_due(enrollment, at(JKT, "2031-03-03 08:00"), position=4)  # cg05: translated
+    dispatcher.tick(at(JKT, "2031-03-03 08:30"))
+    (lesson,) = dispatcher.rows(kind="lesson", to_phone=PHONE)
+    assert LESSON_TEXT in lesson.body and lesson.lesson_id == "cg05"
+    assert sms(PHONE, "BANTUAN") == [REPLIES["help.public"].format(ussd="*384*123#")]
+
+
+# ---------------------------------------------------------------- the content check
+
+
+def test_content_check_reports_a_partial_language_and_passes(runner):
+    result = runner.invoke(args=["content", "check"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"xx\s+menus\s+3/\d+\s+draft", result.output)
+    assert re.search(r"xx\s+lessons caregiver\s+1/24\s+draft", result.output)
+    assert re.search(r"jv\s+menus\s+\d+/\d+", result.output)
+
+
+def broken(folder, **files):
+    """The throwaway language with some of its files replaced."""
+    write_language(folder)
+    for relative, text in files.items():
+        (folder / relative.replace("__", "/")).write_text(text, encoding="utf-8")
+    return folder
+
+
+PO_MENUS = "menus__xx.po"
+CASES = [
+    pytest.param(
+        {PO_MENUS: po(CODE, MENUS, status="reviewed")},
+        "menus/xx.po: reviewed, but by whom? name the reviewer",
+        id="reviewed-without-reviewer",
+    ),
+    pytest.param(
+        {PO_MENUS: po(CODE, MENUS, status="reviewed", by="Siti Aminah", on="30-11-2026")},
+        "reviewed, but on '30-11-2026'; give the day as YYYY-MM-DD",
+        id="reviewed-without-a-date",
+    ),
+    pytest.param(
+        {"replies__xx.po": po(CODE, {"help.public": "Pencet {kode}. STOP."})},
+        "replies/xx.po help.public: placeholders must be {ussd} as in the original",
+        id="placeholder",
+    ),
+    pytest.param(
+        {PO_MENUS: po(CODE, {"main.title": "Uji \u2013 menu"})},
+        "menus/xx.po main.title: character '\u2013' is not GSM-7; use \"-\"",
+        id="gsm",
+    ),
+    pytest.param(
+        {PO_MENUS: po(CODE, {"main.titel": "Uji"})},
+        "menus/xx.po main.titel: no such key in id.po",
+        id="unknown-key",
+    ),
+    pytest.param(
+        {PO_MENUS: po(CODE, {"main.lesson": "Wulangan minggu iki"})},
+        "menus/xx.po main.lesson: the Indonesian says 'pelajaran'; write 'piwulang'",
+        id="glossary-term",
+    ),
+    pytest.param(
+        {PO_MENUS: po(CODE, {"main.title": "Uji " + "sanget " * 30})},
+        "menus xx: screen main takes 3 pages",
+        id="screen-too-long",
+    ),
+    pytest.param(
+        {"lessons__caregiver.xx.toml": lesson_file(review='status = "reviewed"\nby = "Siti"')},
+        "caregiver.xx.toml: reviewed, but on ''",
+        id="lesson-review",
+    ),
+    pytest.param(
+        {"lessons__caregiver.xx.toml": lesson_file().replace('"cg05"', '"cg99"')},
+        "caregiver.xx.toml cg99: not a lesson of caregiver.id.toml",
+        id="unknown-lesson",
+    ),
+    pytest.param(
+        {"lessons__caregiver.xx.toml": lesson_file(text="Kirim STOP \u201cuji\u201d.")},
+        "caregiver.xx.toml cg05: character '\u201c' in text is not GSM-7",
+        id="lesson-gsm",
+    ),
+    pytest.param(
+        {"glossary__xx.toml": 'language = "xx"\n[terms]\nlesson = "piwulang"\n'},
+        "glossary/xx.toml: no term for household_code",
+        id="glossary-incomplete",
+    ),
+]
+
+
+@pytest.mark.parametrize("files, message", CASES)
+def test_content_check_fails_on_a_broken_translation(app, runner, tmp_path, files, message):
+    use_folder(app, broken(tmp_path / "broken", **files))
+    result = runner.invoke(args=["content", "check"])
+    assert result.exit_code == 1, result.output
+    assert message in result.output
+    assert "OK" not in result.output
+
+
+def test_content_check_wants_a_glossary_once_a_language_has_texts(app, runner, tmp_path):
+    folder = write_language(tmp_path / "no-glossary")
+    (folder / "glossary" / "xx.toml").unlink()
+    use_folder(app, folder)
+    result = runner.invoke(args=["content", "check"])
+    assert result.exit_code == 1 and "glossary/xx.toml: missing" in result.output
