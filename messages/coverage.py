@@ -7,12 +7,20 @@ against the root language (Indonesian); review states from the files' own header
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from messages.lessons import ContentError, load_catalog, read_lesson_files
 from service import review
 from service.i18n import load_domain
-from service.languages import CATALOG_PARTS, LESSON_PART, Language, Registry, registry
+from service.languages import (
+    CATALOG_PARTS,
+    LESSON_PART,
+    Language,
+    Registry,
+    extra_dirs,
+    registry,
+)
 
 PARTS = tuple(part for part in CATALOG_PARTS if part != "dashboard")  # texts phones receive
 
@@ -89,6 +97,17 @@ def _signed(entry: object) -> bool:
 def _lesson_files() -> dict[tuple[str, str], dict]:
     """Parsed track files by (track, language)."""
     return {(str(d.get("track")), str(d.get("language"))): d for d in read_lesson_files().values()}
+
+
+def states() -> dict[str, str]:
+    """Each registered language's state as a whole (files change only on deploy: cached)."""
+    return _states(extra_dirs())
+
+
+@functools.lru_cache(maxsize=16)
+def _states(extra: tuple[str, ...]) -> dict[str, str]:
+    rows = coverage()
+    return {language.code: language_state(rows, language.code) for language in registry()}
 
 
 def language_state(rows: list[Coverage], code: str) -> str:

@@ -16,6 +16,7 @@ DEFAULT_SMS_GATEWAY = "console"
 DEFAULT_AT_BASE_URL = "https://api.africastalking.com"
 DEFAULT_USSD_SERVICE_CODE = "*384*123#"
 DEFAULT_LANGUAGE = "id"
+DEFAULT_DASHBOARD_LANGUAGE = "id"  # a new dashboard account reads Indonesian
 DEFAULT_PORT = 8000
 DEFAULT_SMS_MAX_PER_SECOND = 50
 DEFAULT_USSD_SESSION_TTL = 300
@@ -70,6 +71,7 @@ def from_environment():
         "AT_BASE_URL": _env("AT_BASE_URL", DEFAULT_AT_BASE_URL).rstrip("/"),
         "USSD_SERVICE_CODE": _env("USSD_SERVICE_CODE", DEFAULT_USSD_SERVICE_CODE),
         "DEFAULT_LANGUAGE": _env("DEFAULT_LANGUAGE", DEFAULT_LANGUAGE),
+        "DASHBOARD_LANGUAGE": _env("DASHBOARD_LANGUAGE", DEFAULT_DASHBOARD_LANGUAGE),
         "LANGUAGE_DIRS": _env("LANGUAGE_DIRS", ""),  # extra language folders, os.pathsep-joined
         "PORT": int(_env("PORT", DEFAULT_PORT)),
         "SMS_MAX_PER_SECOND": float(_env("SMS_MAX_PER_SECOND", DEFAULT_SMS_MAX_PER_SECOND)),

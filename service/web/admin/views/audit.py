@@ -9,6 +9,7 @@ from service.web.admin.blueprint import bp
 from service.web.admin.csvout import csv_response
 from service.web.admin.queries.audit import audit_page, audit_query
 from service.web.admin.views.common import page_number, shown_text
+from service.web.locale import N_
 
 
 def _narrowing():
@@ -38,7 +39,15 @@ def audit_list():
 @bp.get("/audit.csv")
 def audit_csv():
     """The audit log as CSV."""
-    header = ["id", "at", "actor", "action", "entity", "entity_id", "detail"]
+    header = [
+        N_("id"),
+        N_("at"),
+        N_("actor"),
+        N_("action"),
+        N_("entity"),
+        N_("entity_id"),
+        N_("detail"),
+    ]
     return csv_response("audit.csv", header, _csv_rows(*_narrowing()))
 
 
