@@ -112,9 +112,9 @@ def test_a_translation_with_a_broken_placeholder_falls_back_instead_of_failing(a
 
 
 def test_lessons_fall_back_lesson_by_lesson_in_the_tracks_order(app):
-    lessons = load_catalog().lessons("caregiver", CODE)
-    assert len(lessons) == load_catalog().count("caregiver") == 24
-    assert [x.position for x in lessons] == list(range(24))
+    lessons, count = load_catalog().lessons("caregiver", CODE), load_catalog().count("caregiver")
+    assert len(lessons) == count >= 24
+    assert [x.position for x in lessons] == list(range(count))
     assert [x.id for x in lessons if x.language == CODE] == ["cg05"]
     assert lessons[4].text == LESSON_TEXT and lessons[5].language == "id"
 
@@ -160,7 +160,8 @@ def test_content_check_reports_a_partial_language_and_passes(runner):
     result = runner.invoke(args=["content", "check"])
     assert result.exit_code == 0, result.output
     assert re.search(r"xx\s+menus\s+3/\d+\s+draft", result.output)
-    assert re.search(r"xx\s+lessons caregiver\s+1/24\s+draft", result.output)
+    count = load_catalog().count("caregiver")
+    assert re.search(rf"xx\s+lessons caregiver\s+1/{count}\s+draft", result.output)
     assert re.search(r"jv\s+menus\s+\d+/\d+", result.output)
 
 
