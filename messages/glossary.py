@@ -93,10 +93,15 @@ def glossaries() -> dict[str, Glossary]:
 
 
 def uses(text: str, term: str | None) -> bool:
-    """True when the text uses the term as a word (or the start of one), any case."""
+    """True when the text uses the term as a word (or the start of one), any case.
+
+    A lower-case term written in capitals is an SMS keyword ("PERTEMUAN 5/12 15:00"), which
+    stays as it is in every language, so it does not count; "STOP" is a term and a keyword.
+    """
     if not term:
         return False
-    return re.search(r"(?<![\w])" + re.escape(term), text, re.IGNORECASE) is not None
+    found = re.finditer(r"(?<![\w])" + re.escape(term), text, re.IGNORECASE)
+    return any(term.isupper() or not match.group().isupper() for match in found)
 
 
 def term_problems(where: str, source_text: str, text: str, code: str) -> list[str]:

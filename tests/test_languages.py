@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from menus.text import t
+from messages.glossary import uses
 from messages.lessons import load_catalog
 from messages.replies import reply_text
 from service import create_app
@@ -248,3 +249,18 @@ def test_content_check_wants_a_glossary_once_a_language_has_texts(app, runner, t
     use_folder(app, folder)
     result = runner.invoke(args=["content", "check"])
     assert result.exit_code == 1 and "glossary/xx.toml: missing" in result.output
+
+
+@pytest.mark.parametrize(
+    "text, term, used",
+    [
+        ("Datang ke pertemuan desa", "pertemuan", True),
+        ("Pertemuannya hari Sabtu", "pertemuan", True),
+        ("PERTEMUAN 5/12 15:00 Balai Desa", "pertemuan", False),  # the keyword, kept as is
+        ("Kirim STOP untuk berhenti", "STOP", True),
+        ("Kirim stop untuk berhenti", "STOP", True),
+        ("Bertemu di balai", "pertemuan", False),
+    ],
+)
+def test_the_glossary_rule_reads_words_not_keywords(text, term, used):
+    assert uses(text, term) is used
