@@ -15,7 +15,7 @@ from messages.lessons import load_catalog
 from messages.replies import reply_text
 from service import create_app
 from service.languages import LanguageError, load
-from service.models import Caregiver, db
+from service.models import Caregiver, Village, db
 from tests.fixtures.languages import (
     CODE,
     LESSON_TEXT,
@@ -264,3 +264,17 @@ def test_content_check_wants_a_glossary_once_a_language_has_texts(app, runner, t
 )
 def test_the_glossary_rule_reads_words_not_keywords(text, term, used):
     assert uses(text, term) is used
+
+
+def test_the_cli_adds_a_village_in_a_draft_language_only_when_told_to(runner):
+    args = ["village", "add", "--name", "Kanigoro", "--district", "Blitar", "--province", "Jatim"]
+    refused = runner.invoke(args=[*args, "--language", "jv"])
+    assert refused.exit_code != 0 and "jv is a draft translation" in refused.output
+    assert db.session.scalar(select(Village)) is None
+    unknown = runner.invoke(args=[*args, "--language", "klingon"])
+    assert (
+        unknown.exit_code != 0 and "unknown language 'klingon'; use one of id, en" in unknown.output
+    )
+    added = runner.invoke(args=[*args, "--language", "jv", "--confirm-draft"])
+    assert added.exit_code == 0, added.output
+    assert db.session.scalar(select(Village.language)) == "jv"

@@ -6,11 +6,13 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from messages.coverage import states
 from service import audit
-from service.config import SUPPORTED_LANGUAGES
 from service.enrollments import enroll
+from service.languages import registry
 from service.models import Facilitator, Village, db
 from service.phones import InvalidPhone, normalise
+from service.review import DRAFT
 from service.states import Track
 
 village = AppGroup("village", help="Manage villages.")
@@ -26,6 +28,14 @@ def valid_timezone(ctx, param, value):
     return value
 
 
+def known_language(ctx, param, value):
+    """A code of the language registry (or nothing, where the option may be left out)."""
+    if value is not None and value not in registry():
+        codes = ", ".join(registry().codes())
+        raise click.BadParameter(f"unknown language {value!r}; use one of {codes}")
+    return value
+
+
 def find_village(name):
     """A village by name, case-insensitively."""
     return db.session.scalar(select(Village).where(db.func.lower(Village.name) == name.lower()))
@@ -36,11 +46,21 @@ def find_village(name):
 @click.option("--district", required=True)
 @click.option("--province", required=True)
 @click.option("--timezone", default="Asia/Jakarta", show_default=True, callback=valid_timezone)
-@click.option("--language", default="id", show_default=True, type=click.Choice(SUPPORTED_LANGUAGES))
-def village_add(name, district, province, timezone, language):
+@click.option("--language", default="id", show_default=True, callback=known_language)
+@click.option(
+    "--confirm-draft",
+    is_flag=True,
+    help="Use a language whose translation no native speaker has reviewed yet.",
+)
+def village_add(name, district, province, timezone, language, confirm_draft):
     """Add a village with its time zone and default language."""
     if find_village(name):
         raise click.ClickException(f"village {name!r} exists already")
+    if states().get(language) == DRAFT and not confirm_draft:
+        raise click.ClickException(
+            f"{language} is a draft translation (not reviewed by a native speaker); "
+            "add --confirm-draft to use it in this village"
+        )
     row = Village(
         name=name.strip(),
         district=district.strip(),
@@ -59,7 +79,7 @@ def village_add(name, district, province, timezone, language):
 @click.option("--phone", required=True)
 @click.option("--name", required=True)
 @click.option("--village", "village_name", required=True, help="an existing village's name")
-@click.option("--language", default=None, type=click.Choice(SUPPORTED_LANGUAGES))
+@click.option("--language", default=None, callback=known_language)
 def facilitator_add(phone, name, village_name, language):
     """Add a facilitator for a village and enrol them in the facilitator guides."""
     try:
