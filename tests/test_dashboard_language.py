@@ -69,6 +69,7 @@ def test_a_new_account_reads_the_dashboard_in_indonesian(officer):
         ("/admin/facilitators", "Tambah fasilitator"),
         ("/admin/audit", "Log audit"),
         ("/admin/villages/new", "Zona waktu"),
+        ("/simulator/", "HP siapa ini?"),
     ]:
         assert words in html(officer, path), path
 
