@@ -12,6 +12,7 @@ from pathlib import Path
 
 from messages.glossary import path_of, read, term_problems
 from messages.gsm import non_gsm_characters
+from messages.keywords import alias_problems
 from messages.lessons import ContentError, load_catalog
 from service.i18n import load_domain, read_catalog
 from service.languages import ROOT, Language, Registry, registry
@@ -32,7 +33,7 @@ def translation_problems() -> list[str]:
         for part in CATALOG_PARTS:
             problems += catalog_problems(found, part, language)
         problems += [] if language.source else lesson_term_problems(found, language)
-    return problems
+    return problems + alias_problems()
 
 
 def has_texts(found: Registry, language: Language) -> bool:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from menus.text import t
 from messages.glossary import uses
+from messages.keywords import KEYWORDS
 from messages.lessons import load_catalog
 from messages.replies import reply_text
 from service import create_app
@@ -278,3 +279,36 @@ def test_the_cli_adds_a_village_in_a_draft_language_only_when_told_to(runner):
     added = runner.invoke(args=[*args, "--language", "jv", "--confirm-draft"])
     assert added.exit_code == 0, added.output
     assert db.session.scalar(select(Village.language)) == "jv"
+
+
+# ---------------------------------------------------------------- keywords in other languages
+
+
+def test_glossary_words_call_their_keywords_and_imply_their_language(app):
+    stop, _ = KEYWORDS.lookup("BERHENTI")
+    assert KEYWORDS.lookup("mandeg") == (stop, CODE)
+    assert KEYWORDS.lookup("STOP") == (stop, "en") and KEYWORDS.lookup("DAFTAR")[1] == "id"
+    info, _ = KEYWORDS.lookup("INFO")
+    assert KEYWORDS.lookup("KATRANGAN", alone=False) == (info, CODE)  # a command with fields
+    assert KEYWORDS.word_in(info, CODE) == "KATRANGAN" and KEYWORDS.word_in(info, "id") == "INFO"
+
+
+def test_a_glossary_stop_word_followed_by_more_text_is_not_a_stop(app):
+    assert KEYWORDS.lookup("MANDHEG", alone=False) == (None, None)  # "mandheg sekolah"
+    assert KEYWORDS.lookup("BERHENTI", alone=False)[0] is not None  # the keyword itself is
+
+
+@pytest.mark.parametrize(
+    "keywords, message",
+    [
+        ('MASAK = ["OLAH"]', "glossary/xx.toml [keywords]: MASAK is not a keyword"),
+        ('STOP = ["DAFTAR"]', "glossary/xx.toml [keywords]: DAFTAR is taken already (DAFTAR)"),
+        ('STOP = ["mandeg sekolah"]', "keyword alias 'MANDEG SEKOLAH' for STOP must be one word"),
+    ],
+)
+def test_content_check_refuses_a_glossary_keyword_that_cannot_work(
+    app, runner, tmp_path, keywords, message
+):
+    use_folder(app, write_language(tmp_path / "kw", keywords=keywords))
+    result = runner.invoke(args=["content", "check"])
+    assert result.exit_code == 1 and message in result.output
