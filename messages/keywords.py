@@ -156,6 +156,7 @@ KEYWORDS = Registry(
         Keyword("GANTI", "CHANGE", _h("households", "change_phone")),
         Keyword("HAPUS", "REMOVE", _h("households", "remove")),
         Keyword("INFO", None, _h("households", "info")),
+        Keyword("BAHASA", "LANGUAGE", _h("language", "set_language")),
         Keyword("KONFIRMASI", "CONFIRM", _h("households", "confirm")),
         Keyword("REMAJA", "TEEN", _h("adolescent", "request")),
         Keyword("PERTEMUAN", "MEET", _h("meetings", "schedule")),

@@ -16,7 +16,7 @@ from messages.lessons import load_catalog
 from messages.replies import reply_text
 from service import create_app
 from service.languages import LanguageError, load
-from service.models import Caregiver, Village, db
+from service.models import AuditLog, Caregiver, Village, db
 from tests.fixtures.languages import (
     CODE,
     LESSON_TEXT,
@@ -312,3 +312,30 @@ def test_content_check_refuses_a_glossary_keyword_that_cannot_work(
     use_folder(app, write_language(tmp_path / "kw", keywords=keywords))
     result = runner.invoke(args=["content", "check"])
     assert result.exit_code == 1 and message in result.output
+
+
+# ---------------------------------------------------------------- by SMS, and from the village
+
+
+def test_a_facilitator_sets_a_households_language_by_sms(app, factory, sms):
+    village = factory.village("Kanigoro")
+    factory.facilitator(village, phone="+6281100000502")
+    home = factory.household(village, phone=PHONE)
+    (reply,) = sms("+6281100000502", f"BAHASA {home.code} uji")  # a word of its name will do
+    assert reply == f"Keluarga {home.code}: SMS dan menu Asuh sekarang dalam {NAME} (Mbah Sumini)."
+    assert db.session.scalar(select(Caregiver.language).where(Caregiver.phone == PHONE)) == CODE
+    entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "household.language"))
+    assert entry.detail == {"language": CODE} and entry.actor == "sms:+6281100000502"
+    (refused,) = sms("+6281100000502", f"BAHASA {home.code} fr")
+    assert (
+        refused.startswith("Asuh: Bahasa fr tidak dikenal.") or "Bahasa fr tidak dikenal" in refused
+    )
+    assert f"{CODE} ({NAME})" in refused
+    assert db.session.scalar(select(Caregiver.language).where(Caregiver.phone == PHONE)) == CODE
+
+
+def test_new_households_take_their_villages_language(app, factory, sms):
+    village = factory.village("Kanigoro", language=CODE)
+    factory.facilitator(village, phone="+6281100000503", language="id")
+    sms("+6281100000503", "DAFTAR Mbah Karsih 0812 9999 0501 nenek 2019-03")
+    assert db.session.scalar(select(Caregiver.language)) == CODE
