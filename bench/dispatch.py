@@ -7,7 +7,7 @@ database in BENCH_DATABASE_URL, which it empties), the fake Africa's Talking ser
 separate process, and `asuh seed-demo --households N` (N due caregivers, plus the demo
 villages, facilitators and migrant parents). Then, for each scenario, in the same run:
 
-- pipeline: one scheduling tick (workers.dispatch.tick, in this process, as of a morning
+- pipeline: one scheduling tick (workers.tick.tick, in this process, as of a morning
   instant when every caregiver's window is open) writes the outbox rows and queues send jobs;
   one `asuh worker` process (started beforehand, idle) claims them, groups identical bodies
   into bulk requests of up to 500 recipients and sends them through the official SDK to the
@@ -75,7 +75,7 @@ def reset_schedule(position):
 def run_pipeline(gateway, now):
     """One tick here, sending by the worker process; seconds until the gateway has every row."""
     from service.models import OutboxMessage, db
-    from workers.dispatch import tick
+    from workers.tick import tick
 
     gateway.reset()
     started = time.perf_counter()

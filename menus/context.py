@@ -1,11 +1,12 @@
 """What a screen sees while it renders or handles a key: the caller, the clock, the mode."""
 
+from menus.store import Frame
 from menus.text import t
 
 ROOTS = {"caregiver": "main", "facilitator": "fac.main", "guest": "reg.welcome"}
 
 
-class Ctx:
+class Hop:
     """One hop's view of a session; `live` is False while an old path is being replayed.
 
     Screens write to the database only when `live`: a replayed key already had its effect
@@ -40,4 +41,4 @@ class Ctx:
 
     def reset(self):
         """Back to the caller's main screen, as `00` does."""
-        self.state.stack = [[self.root, 0, None]]
+        self.state.stack = [Frame(self.root)]

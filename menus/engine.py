@@ -16,8 +16,9 @@ from flask import current_app
 from redis import RedisError
 
 import menus.screens  # noqa: F401 - registers every screen
-from menus import data, store
-from menus.context import ROOTS, Ctx
+from menus import store
+from menus.context import ROOTS, Hop
+from menus.data import caller
 from menus.paging import paginate
 from menus.registry import REGISTRY, Go, Stay
 from menus.text import MAX_REPLY, gsm_safe, t
@@ -102,7 +103,7 @@ def clamp(reply):
 def _language_of(phone, default):
     """The caller's stored language for the error screen, if the database can say."""
     try:
-        return data.identify(phone, default).lang
+        return caller.identify(phone, default).lang
     except Exception:  # noqa: BLE001 - the error screen must not fail too
         db.session.rollback()
         return default
@@ -123,14 +124,14 @@ def _keep(redis, session_id, state, end):
 
 def _fresh(phone):
     """A new session's state: who is calling, on their main screen."""
-    caller = data.identify(phone, current_app.config["DEFAULT_LANGUAGE"])
+    who = caller.identify(phone, current_app.config["DEFAULT_LANGUAGE"])
     return store.State(
         phone=phone,
-        role=caller.role,
-        lang=caller.lang,
-        person=caller.person,
-        village=caller.village,
-        household=caller.household,
+        role=who.role,
+        lang=who.lang,
+        person=who.person,
+        village=who.village,
+        household=who.household,
     )
 
 
@@ -140,7 +141,7 @@ def _usable(state, phone, keys):
         state is not None
         and state.follows(phone, keys)
         and state.role in ROOTS
-        and all(frame[0] in REGISTRY for frame in state.stack)
+        and all(frame.screen in REGISTRY for frame in state.stack)
     )
 
 
@@ -148,7 +149,7 @@ def _advance(state, phone, keys, now):
     """Apply the keys this hop adds (replaying the path when the state is lost); render."""
     if not _usable(state, phone, keys):
         state = _fresh(phone)
-    ctx = Ctx(state, now=now, config=current_app.config)
+    ctx = Hop(state, now=now, config=current_app.config)
     if not state.stack:
         ctx.reset()
     pending = keys[state.consumed :]
@@ -165,7 +166,7 @@ def _step(ctx, key):
     """Apply one key to the top screen; returns a hint key when the key was not valid."""
     key = key.strip()
     frame = ctx.state.stack[-1]
-    screen = REGISTRY[frame[0]]
+    screen = REGISTRY[frame.screen]
     if screen.end:  # only in a replay: the path went on after a goodbye, so start over
         ctx.reset()
         frame, screen = ctx.state.stack[-1], REGISTRY[ctx.root]
@@ -175,28 +176,28 @@ def _step(ctx, key):
     if key == BACK and not screen.zero_is_input:
         return _back(ctx)
     pages, values = _pages(ctx, screen, frame)
-    index = min(frame[1], len(pages) - 1)
+    index = min(frame.page, len(pages) - 1)
     if key == MORE and index < len(pages) - 1:
-        frame[1] = index + 1
+        frame.page = index + 1
         return None
     number = int(key) if key.isascii() and key.isdigit() and len(key) < 4 else None
     page = pages[index]
     if number and screen.pick and 1 <= number <= page.item_count:
-        return _apply(ctx, screen.pick(ctx, frame[2], values[page.first_item + number - 1]))
+        return _apply(ctx, screen.pick(ctx, frame.arg, values[page.first_item + number - 1]))
     on_last_page = index == len(pages) - 1
     if number and on_last_page and 1 <= number <= len(screen.options):
         option = screen.options[number - 1]
-        return _apply(ctx, option.do(ctx, frame[2]) if option.do else Go(option.goto))
+        return _apply(ctx, option.do(ctx, frame.arg) if option.do else Go(option.goto))
     if screen.read:
-        return _apply(ctx, screen.read(ctx, frame[2], key))
+        return _apply(ctx, screen.read(ctx, frame.arg, key))
     return "hint.choice"
 
 
 def _back(ctx):
     """One page back, else one screen back; the main screen stays put."""
     stack = ctx.state.stack
-    if stack[-1][1] > 0:
-        stack[-1][1] -= 1
+    if stack[-1].page > 0:
+        stack[-1].page -= 1
     elif len(stack) > 1:
         stack.pop()
     return None
@@ -209,9 +210,9 @@ def _apply(ctx, outcome):
         return outcome.hint
     stack = ctx.state.stack
     if outcome.back_to:
-        while len(stack) > 1 and stack[-1][0] != outcome.back_to:
+        while len(stack) > 1 and stack[-1].screen != outcome.back_to:
             stack.pop()
-    stack.append([outcome.screen, 0, outcome.arg])
+    stack.append(store.Frame(outcome.screen, 0, outcome.arg))
     if len(stack) > MAX_DEPTH:
         del stack[1]
     return None
@@ -232,7 +233,7 @@ def _pages(ctx, screen, frame):
     depth = len(ctx.state.stack)
     if not (screen.body or screen.items):
         return _fixed_layout(screen.name, ctx.state.lang, min(depth, 3))
-    memo = (screen.name, repr(frame[2]), depth)
+    memo = (screen.name, repr(frame.arg), depth)
     if memo not in ctx.pages:
         ctx.pages[memo] = _layout(ctx, screen, frame)
     return ctx.pages[memo]
@@ -241,13 +242,13 @@ def _pages(ctx, screen, frame):
 @lru_cache(maxsize=1024)
 def _fixed_layout(name, lang, depth):
     """Menus without dynamic text look the same for every caller of a language."""
-    state = store.State(phone="", role="guest", lang=lang, stack=[[name, 0, None]] * depth)
-    return _layout(Ctx(state, now=None, config=None), REGISTRY[name], state.stack[-1])
+    state = store.State(phone="", role="guest", lang=lang, stack=[store.Frame(name)] * depth)
+    return _layout(Hop(state, now=None, config=None), REGISTRY[name], state.stack[-1])
 
 
 def _layout(ctx, screen, frame):
     """The pages of a screen as it stands now, and the values behind its list items."""
-    arg = frame[2]
+    arg = frame.arg
     head = [ctx.t(screen.title)] if screen.title else []
     if screen.body:
         head.append(screen.body(ctx, arg))
@@ -276,12 +277,12 @@ def _paginate(head, items, last_footer, more_footer, numbered):
 def _render(ctx, hint):
     """The reply for the top screen (with the hint above it) and whether it ends the session."""
     frame = ctx.state.stack[-1]
-    screen = REGISTRY[frame[0]]
+    screen = REGISTRY[frame.screen]
     pages, _ = _pages(ctx, screen, frame)
-    frame[1] = min(frame[1], len(pages) - 1)
-    text = pages[frame[1]].text
+    frame.page = min(frame.page, len(pages) - 1)
+    text = pages[frame.page].text
     if hint:
         text = ctx.t(hint) + "\n" + text
     if screen_shown.receivers:
-        screen_shown.send(current_app._get_current_object(), screen=screen.name, page=frame[1])
+        screen_shown.send(current_app._get_current_object(), screen=screen.name, page=frame.page)
     return clamp(("END " if screen.end else "CON ") + text), screen.end

@@ -4,7 +4,7 @@
 has to press 98 to find option 1 (screens with dynamic text are checked by the tests).
 """
 
-from menus.context import ROOTS, Ctx
+from menus.context import ROOTS, Hop
 from menus.engine import HINT_ROOM, PAGE_BUDGET
 from menus.engine import _layout as layout
 from menus.registry import REGISTRY
@@ -33,7 +33,7 @@ def _screen_problem(screen, lang):
     """The screen at its deepest (with back and home) must be one page."""
     depth = 1 if screen.name in ROOTS.values() else 3
     state = State(phone="", role="guest", lang=lang, stack=[[screen.name, 0, None]] * depth)
-    pages, _ = layout(Ctx(state, now=None, config=None), screen, state.stack[-1])
+    pages, _ = layout(Hop(state, now=None, config=None), screen, state.stack[-1])
     if len(pages) == 1 and len(pages[0].text) <= PAGE_BUDGET:
         return None
     size = sum(len(page.text) for page in pages)

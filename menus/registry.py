@@ -4,6 +4,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from menus.context import Hop
+
 
 class DuplicateScreen(ValueError):
     """Raised when two screens claim one name: a menu must never be ambiguous."""
@@ -31,7 +33,7 @@ class Option:
 
     label: str
     goto: str | None = None
-    do: Callable[..., Go | Stay] | None = None
+    do: Callable[[Hop, Any], Go | Stay] | None = None
 
 
 @dataclass(frozen=True)
@@ -47,13 +49,13 @@ class Screen:
 
     name: str
     title: str | None = None
-    body: Callable[..., str] | None = None
-    items: Callable[..., list[tuple[str, Any]]] | None = None
-    pick: Callable[..., Go | Stay] | None = None
+    body: Callable[[Hop, Any], str] | None = None
+    items: Callable[[Hop, Any], list[tuple[str, Any]]] | None = None
+    pick: Callable[[Hop, Any, Any], Go | Stay] | None = None
     empty: str | None = None
     prompt: str | None = None
     options: tuple[Option, ...] = ()
-    read: Callable[..., Go | Stay] | None = None
+    read: Callable[[Hop, Any, str], Go | Stay] | None = None
     end: bool = False
     zero_is_input: bool = False
 
@@ -61,10 +63,10 @@ class Screen:
 class Registry:
     """Screens by name; a second screen with a taken name is refused."""
 
-    def __init__(self):
-        self._screens = {}
+    def __init__(self) -> None:
+        self._screens: dict[str, Screen] = {}
 
-    def add(self, *screens):
+    def add(self, *screens: Screen) -> None:
         """Register screens, refusing duplicates and screens that mix list and options."""
         for screen in screens:
             if screen.name in self._screens:
@@ -73,17 +75,17 @@ class Registry:
                 raise ValueError(f"screen {screen.name!r} has both a list and options")
             self._screens[screen.name] = screen
 
-    def __getitem__(self, name):
+    def __getitem__(self, name: str) -> Screen:
         return self._screens[name]
 
-    def __contains__(self, name):
+    def __contains__(self, name: object) -> bool:
         return name in self._screens
 
-    def names(self):
+    def names(self) -> list[str]:
         """Every registered screen name, sorted (the meta-test walks this)."""
         return sorted(self._screens)
 
-    def screens(self):
+    def screens(self) -> list[Screen]:
         """Every registered screen."""
         return list(self._screens.values())
 

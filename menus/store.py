@@ -8,6 +8,7 @@ answers of a form in progress. Rendered text never is, so a live session stays w
 import json
 import zlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from service.redis_keys import USSD_SESSION, key
 
@@ -30,6 +31,23 @@ LONG = {short: name for name, short in SHORT.items()}
 
 
 @dataclass
+class Frame:
+    """One screen on the stack: its name, the page shown, and what it was opened with."""
+
+    screen: str
+    page: int = 0
+    arg: Any = None
+
+    @classmethod
+    def of(cls, value: "Frame | list[Any]") -> "Frame":
+        """A Frame from a stored [screen, page, arg] list (or the Frame itself)."""
+        return value if isinstance(value, Frame) else cls(*value)
+
+    def as_list(self) -> list[Any]:
+        return [self.screen, self.page, self.arg]
+
+
+@dataclass
 class State:
     """Who is calling and where they are; `consumed` keys of `text` are already applied."""
 
@@ -39,13 +57,16 @@ class State:
     person: int | None = None
     village: int | None = None
     household: int | None = None
-    stack: list = field(default_factory=list)  # [[screen name, page, arg], ...]
-    data: dict = field(default_factory=dict)  # answers of a form in progress
+    stack: list[Frame] = field(default_factory=list)  # the screen shown last is on top
+    data: dict[str, Any] = field(default_factory=dict)  # answers of a form in progress
     consumed: int = 0
     checksum: int = 0
     chosen_lang: bool = False
 
-    def follows(self, phone, keys):
+    def __post_init__(self) -> None:
+        self.stack = [Frame.of(frame) for frame in self.stack]
+
+    def follows(self, phone: str, keys: list[str]) -> bool:
         """True when this state is the same caller's and `keys` extend what it applied."""
         return (
             self.phone == phone
@@ -53,7 +74,7 @@ class State:
             and self.checksum == path_checksum(keys[: self.consumed])
         )
 
-    def mark_consumed(self, keys):
+    def mark_consumed(self, keys: list[str]) -> None:
         self.consumed = len(keys)
         self.checksum = path_checksum(keys)
 
@@ -62,22 +83,24 @@ ALWAYS = ("phone", "role", "lang")
 DEFAULTS = vars(State(phone="", role="", lang=""))
 
 
-def path_checksum(keys):
+def path_checksum(keys: list[str]) -> int:
     """A short fingerprint of a key path, so a state is only reused for its own path."""
     return zlib.crc32("*".join(keys).encode())
 
 
-def dumps(state):
-    """Compact JSON: short field names, defaults left out."""
+def dumps(state: State) -> str:
+    """Compact JSON: short field names, defaults left out, frames as [screen, page, arg]."""
     values = {
         SHORT[name]: value
         for name, value in vars(state).items()
         if name in ALWAYS or value != DEFAULTS[name]
     }
+    if "s" in values:
+        values["s"] = [frame.as_list() for frame in state.stack]
     return json.dumps(values, separators=(",", ":"), ensure_ascii=False)
 
 
-def loads(raw):
+def loads(raw: str | bytes) -> State | None:
     """A State from stored JSON, or None when it is unreadable (then the path is replayed)."""
     try:
         values = json.loads(raw)

@@ -124,7 +124,8 @@ def _glossary_words(keywords, extra):
 
 def alias_problems():
     """Glossary keyword words that name no keyword or that another word already claims."""
-    problems, claimed = [], {}
+    problems: list[str] = []
+    claimed: dict[str, str] = {}
     for code, glossary in glossaries().items():
         for canonical, words in glossary.keywords.items():
             if canonical not in KEYWORDS._by_word:

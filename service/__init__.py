@@ -1,4 +1,8 @@
-"""Asuh: the Flask app factory; nothing is built at import time."""
+"""Asuh: the Flask app factory and the `asuh` command; nothing is built at import time.
+
+This is the top of the layers (see CONTRIBUTING.md): the one module that wires the edges
+(web, CLI) to the workers and hands the domain what it must not import itself.
+"""
 
 import logging
 
@@ -24,6 +28,17 @@ def create_app(test_config=None):
     return app
 
 
+def main():
+    """Console-script entry point: Flask's CLI group around the app's commands."""
+    from flask.cli import FlaskGroup
+
+    from workers.context import set_app_factory
+
+    set_app_factory(create_app)  # jobs run outside a request build their app with it
+    cli = FlaskGroup(create_app=lambda: create_app(), help="Asuh: SMS/USSD community parenting.")
+    cli(prog_name="asuh")
+
+
 def _init_extensions(app):
     from flask_migrate import Migrate
 
@@ -40,9 +55,16 @@ def _init_extensions(app):
         render_item=render_migration_item,
     )
     redis_client.init_app(app)
-    from service import outbox
+    _init_outbox(app)
 
-    outbox.init_app(app)
+
+def _init_outbox(app):
+    """The outbox kicks the sender after each commit and counts SMS parts the messages way."""
+    from messages.gsm import segment_info
+    from service import outbox
+    from workers.send import enqueue_send
+
+    outbox.init_app(app, kick=enqueue_send, segments=lambda body: segment_info(body).segments)
 
 
 def _register_blueprints(app):

@@ -6,8 +6,6 @@ USSD_SESSION = PREFIX + ":ussd:session:{session_id}"
 LOGIN_FAILURES_USER = PREFIX + ":login:fail:user:{username}"
 LOGIN_FAILURES_ADDR = PREFIX + ":login:fail:addr:{address}"
 SMS_RATE_BUCKET = PREFIX + ":sms:bucket"
-DISPATCH_LOCK = PREFIX + ":lock:dispatch"
-SWEEP_LOCK = PREFIX + ":lock:sweep"
 BENCH_BASELINE = PREFIX + ":bench:{session_id}"
 
 

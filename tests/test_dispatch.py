@@ -11,9 +11,9 @@ from service.enrollments import enroll
 from service.models import Child, Enrollment, OutboxMessage, db
 from service.states import EnrollmentState, PersonStatus, Track
 from tests.fixtures.schedule import at, local_text
-from workers.dispatch import dispatch_lessons
 from workers.queues import SCHEDULE, enqueue
 from workers.recipients import age_in_years, youngest_band
+from workers.tick import dispatch_lessons
 
 JKT = "Asia/Jakarta"
 MONDAY_0830 = at(JKT, "2031-03-03 08:30")
@@ -341,7 +341,7 @@ def test_the_tick_runs_as_an_rq_job_on_the_schedule_queue(
     app, dispatcher, factory, village, run_jobs
 ):
     household(factory, village)
-    enqueue(SCHEDULE, "workers.dispatch.tick", MONDAY_0830.isoformat())
+    enqueue(SCHEDULE, "workers.tick.tick", MONDAY_0830.isoformat())
     run_jobs()
     assert len(dispatcher.rows(kind="lesson")) == 1
 
@@ -349,10 +349,10 @@ def test_the_tick_runs_as_an_rq_job_on_the_schedule_queue(
 def test_the_clock_registers_the_tick():
     from workers.cron import SCHEDULE_TABLE
 
-    assert ("workers.dispatch", "tick", SCHEDULE, 60) in SCHEDULE_TABLE
-    from workers import dispatch
+    assert ("workers.tick", "tick", SCHEDULE, 60) in SCHEDULE_TABLE
+    from workers import tick
 
-    assert callable(dispatch.tick)
+    assert callable(tick.tick)
 
 
 def test_asuh_dispatch_runs_one_tick_and_says_what_it_wrote(runner, factory, village):

@@ -10,7 +10,7 @@ from service.models import Child, OutboxMessage, db
 from service.outbox import queue_sms
 from service.states import EnrollmentState, Track
 from tests.fixtures.schedule import at, local_text
-from workers.dispatch import dispatch_lessons
+from workers.tick import dispatch_lessons
 
 JKT = "Asia/Jakarta"
 MONDAY_0830 = at(JKT, "2031-03-03 08:30")
@@ -185,12 +185,12 @@ def test_a_second_clock_waits_while_the_first_writes_to_the_same_number(
     app_config, dispatcher, factory, village
 ):
     from service import create_app
-    from workers.dispatch import Context, _dispatch_chunk
+    from workers.tick import TickPlanner, _dispatch_chunk
 
     _, facilitator = facilitator_who_cares_for_a_grandchild(factory, village)
     guide = dispatcher.enrollment(track=Track.FACILITATOR, facilitator_id=facilitator.id)
     dispatcher.make_due(guide, MONDAY_0830 + timedelta(minutes=1))  # not due for clock one
-    _dispatch_chunk(Context.build(MONDAY_0830), 10)  # clock one: caregiver lesson, not committed
+    _dispatch_chunk(TickPlanner.build(MONDAY_0830), 10)  # clock one: caregiver lesson, uncommitted
     written = []
 
     def second_clock():

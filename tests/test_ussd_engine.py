@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-import menus.data
-from menus.context import ROOTS, Ctx
+import menus.data.caregiver
+from menus.context import ROOTS, Hop
 from menus.engine import PAGE_BUDGET
 from menus.engine import _layout as layout
 from menus.paging import paginate
@@ -122,7 +122,7 @@ def test_every_fixed_menu_fits_one_page_with_its_options(app, lang):
             continue
         depth = 1 if screen.name in ROOTS.values() else 3
         state = State(phone=PHONE, role="guest", lang=lang, stack=[["x", 0, None]] * depth)
-        pages, _ = layout(Ctx(state, now=None, config=app.config), screen, state.stack[-1])
+        pages, _ = layout(Hop(state, now=None, config=app.config), screen, state.stack[-1])
         assert len(pages) == 1 and len(pages[0].text) <= PAGE_BUDGET, (screen.name, pages)
 
 
@@ -275,7 +275,7 @@ def test_a_screen_that_fails_ends_politely_and_is_logged(ussd, household, monkey
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(menus.data, "children", broken)
+    monkeypatch.setattr(menus.data.caregiver, "children", broken)
     # Alembic's fileConfig (run by the test migration) disables loggers that existed before it
     monkeypatch.setattr(logging.getLogger("asuh.ussd"), "disabled", False)
     session = ussd.dial(PHONE)

@@ -15,7 +15,7 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from sqlalchemy import select
 
-from messages.handlers.dispatch import handle_inbound, reply_key
+from messages.handlers.router import handle_inbound, reply_key
 from messages.replies import reply_text
 from service import phones
 from service.models import InboundMessage, db, utcnow

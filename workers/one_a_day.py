@@ -13,9 +13,8 @@ from datetime import timedelta
 
 from sqlalchemy import and_, or_, select, text
 
-from service.models import OutboxMessage, db
+from service.models import OutboxMessage, db, dialect_name
 from service.states import MessageKind, MessageStatus
-from workers.fanout import dialect_name
 from workers.schedule import local_date
 
 OUTBOX = OutboxMessage.__table__
@@ -84,7 +83,7 @@ def lock_numbers(phones):
     """PostgreSQL: hold each number until commit, in one order for every tick (no deadlock).
 
     SQLite needs nothing here: the chunk holds its single write lock from the start
-    (`fanout.write_lock`).
+    (`transactions.write_lock`).
     """
     if not phones or dialect_name() != "postgresql":
         return

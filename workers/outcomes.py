@@ -2,13 +2,11 @@
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
+from messages.replies import alert_text
 from service import audit
-from service.facilitators import village_facilitator
-from service.models import Enrollment, OutboxMessage, db
-from service.outbox import queue_sms
-from service.states import EnrollmentState, MessageKind, MessageStatus
+from service.facilitators import alert_facilitator
+from service.models import Enrollment, db
+from service.states import EnrollmentState, MessageStatus
 
 FAILURES_BEFORE_PAUSE = 5
 ABSENT_RETRY_AFTER = timedelta(hours=6)
@@ -64,27 +62,10 @@ def _tell_facilitator(row, enrollment):
     """The village facilitator learns the number stopped working, so they can visit."""
     if row.village_id is None:
         return
-    facilitator = village_facilitator(row.village_id)
-    if facilitator is None:
-        return
-    from messages.replies import reply_text
-
-    body = reply_text(
-        "alert.delivery_paused",
-        facilitator.language,
+    alert_facilitator(
+        row.village_id,
+        f"alert:paused:{enrollment.id}:{enrollment.consecutive_failures}:{row.id}",
+        alert_text("alert.delivery_paused"),
         phone=row.to_phone,
         count=FAILURES_BEFORE_PAUSE,
     )
-    queue_sms(
-        facilitator.phone,
-        body,
-        MessageKind.ALERT,
-        f"alert:paused:{enrollment.id}:{enrollment.consecutive_failures}:{row.id}",
-        language=facilitator.language,
-        village_id=row.village_id,
-    )
-
-
-def find_by_provider_id(provider_id):
-    """The outbox row a delivery report is about, or None."""
-    return db.session.scalar(select(OutboxMessage).where(OutboxMessage.provider_id == provider_id))

@@ -17,9 +17,9 @@ from service.models import (
     OptOut,
     Village,
     db,
+    dialect_name,
 )
 from service.states import EnrollmentState, HouseholdStatus, PersonStatus, Track
-from workers.fanout import dialect_name
 
 UNKNOWN_BIRTH_MONTH = 7  # mid-year: the least biased guess for "born in 2016"
 ADULT_YEARS = 18

@@ -16,16 +16,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 
 from messages.lessons import load_catalog
 from messages.notices import MAX_PLACE, notice_text, short, when_values
 from service.models import Meeting, OutboxMessage, db, utcnow
+from service.outbox import cancel_unsent, insert_rows, meeting_row, unsent
 from service.states import MeetingStatus, MessageKind, MessageStatus
 from workers.audience import REMINDED, rhythm_for, village_caregivers, zone_for
 from workers.context import job
-from workers.fanout import in_transaction, insert_rows, kick, meeting_row
 from workers.schedule import day_before_reminder, out_of_quiet, soon_reminder, zone
+from workers.transactions import in_transaction
 
 REMINDER_HORIZON = timedelta(days=3)
 CANCEL_LOOKBACK = timedelta(days=1)
@@ -45,13 +46,8 @@ def _meeting_ids(status, start, end):
 
 
 def _for_each_meeting(ids, work, now):
-    """Run `work` per meeting in its own transaction, kicking the sender after each commit."""
-    written = 0
-    for meeting_id in ids:
-        count, new_ids = in_transaction(work, meeting_id, now)
-        kick(new_ids)
-        written += count
-    return written
+    """Run `work` per meeting in its own transaction; the outbox kicks the sender at each commit."""
+    return sum(in_transaction(work, meeting_id, now) for meeting_id in ids)
 
 
 @job
@@ -106,7 +102,7 @@ class MeetingText:
 
 
 def _remind_meeting(meeting_id, now):
-    """Write the missing reminders of one meeting: (rows written, their ids)."""
+    """Write the missing reminders of one meeting; returns how many."""
     meeting = db.session.get(Meeting, meeting_id)
     people = village_caregivers(meeting.village_id, REMINDED)
     _cancel_unwanted(meeting.id, {person.id for person in people})
@@ -114,8 +110,7 @@ def _remind_meeting(meeting_id, now):
     text, rows = MeetingText(meeting), []
     for person in people:
         rows += _person_reminders(meeting, person, text, written, now)
-    ids = insert_rows(rows)
-    return len(ids), ids
+    return len(insert_rows(rows))
 
 
 def _person_reminders(meeting, person, text, written, now):
@@ -150,14 +145,12 @@ def _existing_keys(meeting_id):
     return set(db.session.scalars(query))
 
 
-def _pending_reminders(meeting_id, now):
-    """Pending reminder rows of a meeting that no sender holds right now."""
+def _reminders_of(meeting_id):
+    """The reminder rows of a meeting (the outbox adds: unsent, no sender holds them)."""
     return (
         OutboxMessage.meeting_id == meeting_id,
         OutboxMessage.kind == MessageKind.REMINDER,
-        OutboxMessage.status == MessageStatus.PENDING,
         OutboxMessage.idempotency_key.like(f"reminder:{meeting_id}:%"),
-        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
     )
 
 
@@ -165,21 +158,12 @@ def _cancel_unwanted(meeting_id, wanted_caregiver_ids):
     """Cancel pending reminders of caregivers who left, stopped or opted out since writing."""
     rows = db.session.execute(
         select(OutboxMessage.id, OutboxMessage.idempotency_key).where(
-            *_pending_reminders(meeting_id, utcnow())
+            *_reminders_of(meeting_id), *unsent()
         )
     )
     stale = [row_id for row_id, key in rows if int(key.split(":")[2]) not in wanted_caregiver_ids]
     if stale:
-        _mark_cancelled("recipient no longer reachable", OutboxMessage.id.in_(stale))
-
-
-def _mark_cancelled(reason, *conditions):
-    db.session.execute(
-        update(OutboxMessage)
-        .where(*conditions)
-        .values(status=MessageStatus.CANCELLED, failure_reason=reason)
-        .execution_options(synchronize_session=False)
-    )
+        cancel_unsent("recipient no longer reachable", OutboxMessage.id.in_(stale))
 
 
 # ---------------------------------------------------------------- cancellations
@@ -187,10 +171,10 @@ def _mark_cancelled(reason, *conditions):
 
 def _cancel_meeting(meeting_id, now):
     """Cancel a cancelled meeting's pending reminders and notify who had heard of it."""
-    _mark_cancelled("meeting cancelled", *_pending_reminders(meeting_id, utcnow()))
+    cancel_unsent("meeting cancelled", *_reminders_of(meeting_id))
     meeting = db.session.get(Meeting, meeting_id)
     if meeting.starts_at <= now:
-        return 0, []
+        return 0
     heard = _phones_told(meeting_id)
     written = _existing_keys(meeting_id)
     text, rows = MeetingText(meeting), []
@@ -198,8 +182,7 @@ def _cancel_meeting(meeting_id, now):
         key = f"cancel:{meeting_id}:{person.id}"
         if person.phone in heard and key not in written:
             rows.append(_notice(meeting, person, text, key, now))
-    ids = insert_rows(rows)
-    return len(ids), ids
+    return len(insert_rows(rows))
 
 
 def _notice(meeting, person, text, key, now):

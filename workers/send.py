@@ -10,9 +10,10 @@ from contextlib import contextmanager, suppress
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 
-from service.models import OptOut, OutboxMessage, db, utcnow
+from service.models import OutboxMessage, db, utcnow
+from service.outbox import opted_out, sendable
 from service.redis_client import get_redis
 from service.states import MessageStatus
 from workers import outcomes
@@ -21,7 +22,6 @@ from workers.gateway import Batch, get_gateway
 from workers.queues import OUTBOUND, enqueue, get_queue
 from workers.ratelimit import RateLimiter
 
-CLAIM_SECONDS = 300  # a crashed sender's rows become sendable again after this
 RECIPIENTS_PER_REQUEST = 500
 JOB_CHUNK = 1000
 MAX_ATTEMPTS = 8
@@ -84,27 +84,12 @@ def _rows_stay_loaded():
         session.expire_on_commit = expiring
 
 
-def _sendable(now):
-    return (
-        OutboxMessage.status == MessageStatus.PENDING,
-        or_(OutboxMessage.send_after.is_(None), OutboxMessage.send_after <= now),
-        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-    )
-
-
-def _setting(name, default):
-    """A tunable from the app's config (tests and operators shorten claims and retries)."""
-    return current_app.config.get(name, default)
-
-
 def _claim(ids, now):
     """Atomically mark rows as ours, so a sweep and a kicked job never send one row twice."""
     claimed = db.session.scalars(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(list(ids)), *_sendable(now))
-        .values(
-            claimed_until=now + timedelta(seconds=_setting("SEND_CLAIM_SECONDS", CLAIM_SECONDS))
-        )
+        .where(OutboxMessage.id.in_(list(ids)), *sendable(now))
+        .values(claimed_until=now + timedelta(seconds=current_app.config["SEND_CLAIM_SECONDS"]))
         .returning(OutboxMessage.id)
     ).all()
     db.session.commit()
@@ -117,7 +102,7 @@ def _claim(ids, now):
 def _group_by_body(rows, now):
     """Identical bodies together; rows to numbers that said STOP are cancelled, not sent."""
     groups = defaultdict(list)
-    stopped = _opted_out({row.to_phone for row in rows if row.respect_opt_out})
+    stopped = opted_out(row.to_phone for row in rows if row.respect_opt_out)
     for row in rows:
         if row.respect_opt_out and row.to_phone in stopped:
             row.status, row.failure_reason, row.claimed_until = (
@@ -129,13 +114,6 @@ def _group_by_body(rows, now):
         groups[row.body].append(row)
     db.session.commit()
     return groups
-
-
-def _opted_out(phones):
-    """The numbers among `phones` that said STOP: one query for the whole claimed set."""
-    if not phones:
-        return set()
-    return set(db.session.scalars(select(OptOut.phone).where(OptOut.phone.in_(list(phones)))))
 
 
 def _send_chunk(gateway, body, rows):
@@ -179,7 +157,7 @@ def _retry_later(row, reason, now):
     row.claimed_until = None
     row.failure_reason = f"retrying: {reason}"[:120]
     row.send_after = now + timedelta(
-        seconds=backoff(row.attempts, _setting("SEND_RETRY_SECONDS", 30))
+        seconds=backoff(row.attempts, current_app.config["SEND_RETRY_SECONDS"])
     )
     return row
 
@@ -195,7 +173,7 @@ def sweep_pending(now=None, limit=20_000):
     """Queue every pending row that is due and unclaimed: sends what a lost job never sent."""
     now = now or utcnow()
     ids = db.session.scalars(
-        select(OutboxMessage.id).where(*_sendable(now)).order_by(OutboxMessage.id).limit(limit)
+        select(OutboxMessage.id).where(*sendable(now)).order_by(OutboxMessage.id).limit(limit)
     ).all()
     if ids:
         enqueue_send(ids)

@@ -29,11 +29,12 @@ from service.models import (
     db,
     utcnow,
 )
+from service.outbox import insert_rows, meeting_row, outbox_row
 from service.states import CallbackStatus, MeetingStatus, MessageKind, MessageStatus, TimeOfDay
 from workers.audience import TAUGHT, rhythm_for, village_caregivers, zone_for
 from workers.context import job
-from workers.fanout import in_transaction, insert_rows, kick, meeting_row, outbox_row
 from workers.schedule import SUMMARY_GRACE, iso_week, next_day_summary, weekly_slot, zone
+from workers.transactions import in_transaction
 
 SUMMARY_LOOKBACK = timedelta(days=1) + SUMMARY_GRACE + timedelta(days=1)
 WEEK = timedelta(days=7)
@@ -58,9 +59,7 @@ def queue_meeting_summaries(now):
     )
     written = 0
     for meeting_id in db.session.scalars(query.order_by(Meeting.id)).all():
-        count, ids = in_transaction(_summarise_meeting, meeting_id, now)
-        kick(ids)
-        written += count
+        written += in_transaction(_summarise_meeting, meeting_id, now)
     return written
 
 
@@ -85,8 +84,7 @@ def _summarise_meeting(meeting_id, now):
             rows.append(
                 meeting_row(MessageKind.SUMMARY, key, meeting, person, bodies[person.language])
             )
-    ids = insert_rows(rows)
-    return len(ids), ids
+    return len(insert_rows(rows))
 
 
 def summary_text(meeting, language):
@@ -122,9 +120,7 @@ def queue_weekly_summaries(now):
     total = 0
     for facilitator_id, key in keys.items():
         if key not in written:
-            count, ids = in_transaction(_weekly, facilitator_id, key, now)
-            kick(ids)
-            total += count
+            total += in_transaction(_weekly, facilitator_id, key, now)
     return total
 
 
@@ -134,7 +130,7 @@ def _weekly(facilitator_id, key, now):
     rhythm = rhythm_for(current_app.config, zone_name, TimeOfDay.MORNING)
     slot = weekly_slot(rhythm, now)
     if slot is None or facilitator.created_at > slot:
-        return 0, []
+        return 0
     body = weekly_text(facilitator.village, facilitator.language, now)
     row = outbox_row(
         key,
@@ -144,8 +140,7 @@ def _weekly(facilitator_id, key, now):
         language=facilitator.language,
         village_id=facilitator.village_id,
     )
-    ids = insert_rows([row])
-    return len(ids), ids
+    return len(insert_rows([row]))
 
 
 def weekly_text(village, language, now):

@@ -2,7 +2,7 @@
 
 from functools import lru_cache, partial
 
-from menus import data
+from menus.data import caller, caregiver
 from menus.registry import REGISTRY, Go, Option, Screen, Stay
 from messages.lessons import age_band, load_catalog
 from service.languages import extra_dirs
@@ -25,7 +25,7 @@ def parse_year(text, now):
 
 def open_lesson(ctx, arg):
     """Find the caregiver's current lesson once; its pages are rendered from the catalog."""
-    name, position, youngest = data.lesson_facts(ctx.state.person, ctx.now)
+    name, position, youngest = caregiver.lesson_facts(ctx.state.person, ctx.now)
     count = load_catalog().count(Track.CAREGIVER)
     band = age_band(youngest) if youngest is not None else None
     first_name = name if len(name) <= NAME_WIDTH else name.split()[0][:NAME_WIDTH]
@@ -35,7 +35,7 @@ def open_lesson(ctx, arg):
 def lesson_text(ctx, arg):
     """Title and text of the lesson, in the caller's language, for their child's age."""
     position, band, name = arg
-    where = data.place(ctx.state.village)
+    where = caller.place(ctx.state.village)
     code = ctx.config["USSD_SERVICE_CODE"]
     shape = (position, band, name, ctx.state.lang, where.name, where.province, code)
     return _lesson_text(*shape, extra_dirs())
@@ -64,7 +64,7 @@ def lesson_feedback(answer, ctx, arg):
     """Store "did you try it?" for this lesson (a second answer replaces the first)."""
     if ctx.live:
         lesson = load_catalog().lesson(Track.CAREGIVER, arg[0], ctx.state.lang)
-        data.save_feedback(ctx.state.person, lesson.id, answer)
+        caregiver.save_feedback(ctx.state.person, lesson.id, answer)
     return Go("lesson.thanks", back_to="main")
 
 
@@ -73,27 +73,27 @@ def lesson_feedback(answer, ctx, arg):
 
 def open_meeting(ctx, arg):
     """The village's next meeting, fixed for this visit so the answer is about it."""
-    row = data.next_meeting(ctx.state.village, ctx.now)
+    row = caller.next_meeting(ctx.state.village, ctx.now)
     return Go("meeting", arg=row.id) if row else Go("meeting.none")
 
 
 def meeting_text(ctx, meeting_id):
     """When and where, in the village's time zone, and the caller's answer so far."""
-    row = data.next_meeting(ctx.state.village, ctx.now)
+    row = caller.next_meeting(ctx.state.village, ctx.now)
     if row is None or row.id != meeting_id:
-        row = data.meeting(meeting_id)
+        row = caller.meeting(meeting_id)
     if row is None:
         return ctx.t("meeting.none")
-    when = data.local_time(row.starts_at, ctx.state.village, ctx.state.lang)
+    when = caller.local_time(row.starts_at, ctx.state.village, ctx.state.lang)
     text = ctx.t("meeting.when", when=when, place=row.place)
-    answer = data.rsvp_of(meeting_id, ctx.state.person)
+    answer = caregiver.rsvp_of(meeting_id, ctx.state.person)
     return f"{text}\n{ctx.t('meeting.answered.' + answer)}" if answer else text
 
 
 def meeting_answer(answer, ctx, meeting_id):
     """Store "will you come?" (a second answer replaces the first)."""
     if ctx.live:
-        data.save_rsvp(meeting_id, ctx.state.person, answer)
+        caregiver.save_rsvp(meeting_id, ctx.state.person, answer)
     return Go("meeting.thanks", arg=str(answer), back_to="main")
 
 
@@ -102,7 +102,7 @@ def meeting_answer(answer, ctx, meeting_id):
 
 def children_text(ctx, arg):
     """One line per child: birth month/year and age."""
-    rows = data.children(ctx.state.household)
+    rows = caregiver.children(ctx.state.household)
     if not rows:
         return ctx.t("children.empty")
     return "\n".join(_child_line(ctx, year, month) for year, month in rows)
@@ -110,7 +110,7 @@ def children_text(ctx, arg):
 
 def _child_line(ctx, year, month):
     born = f"{month:02d}/{year}" if month else str(year)
-    return ctx.t("children.line", born=born, age=max(data.age(year, month, ctx.now), 0))
+    return ctx.t("children.line", born=born, age=max(caregiver.age(year, month, ctx.now), 0))
 
 
 def read_child_year(ctx, arg, text):
@@ -130,7 +130,7 @@ def read_child_month(ctx, arg, text):
     if year == ctx.now.year and month > ctx.now.month:
         return Stay("hint.month")
     if ctx.live:
-        data.add_child(ctx.state.household, year, month or None, ctx.actor)
+        caregiver.add_child(ctx.state.household, year, month or None, ctx.actor)
     ctx.data.pop("year", None)
     return Go("children.added", arg=[year, month], back_to="children")
 
@@ -144,24 +144,24 @@ def child_added_text(ctx, arg):
 
 
 def settings_text(ctx, arg):
-    row = data.caregiver_settings(ctx.state.person)
+    row = caregiver.caregiver_settings(ctx.state.person)
     status, time = row if row is not None else (PersonStatus.ACTIVE, TimeOfDay.MORNING)
     return ctx.t("settings.now", status=ctx.t("status." + status), time=ctx.t("time." + time))
 
 
 def set_lessons(status, ctx, arg):
     """Pause or resume; a caregiver who sent STOP is told how to start again instead."""
-    row = data.caregiver_settings(ctx.state.person)
+    row = caregiver.caregiver_settings(ctx.state.person)
     if row is None or row.status in (PersonStatus.STOPPED, PersonStatus.INACTIVE):
         return Go("settings.saved", arg="stopped", back_to="settings")
     if ctx.live:
-        data.set_lessons(ctx.state.person, status, ctx.actor)
+        caregiver.set_lessons(ctx.state.person, status, ctx.actor)
     return Go("settings.saved", arg=str(status), back_to="settings")
 
 
 def set_time(time, ctx, arg):
     if ctx.live:
-        data.set_caregiver(ctx.state.person, ctx.actor, preferred_time=time)
+        caregiver.set_caregiver(ctx.state.person, ctx.actor, preferred_time=time)
     return Go("settings.saved", arg=f"time.{time}", back_to="settings")
 
 
@@ -176,7 +176,7 @@ def saved_text(ctx, arg):
 
 def ask_callback(ctx, arg):
     """One open request at a time: asking again does not alert the facilitator again."""
-    if ctx.live and not data.request_callback(ctx.state.person, ctx.actor, ctx.now):
+    if ctx.live and not caregiver.request_callback(ctx.state.person, ctx.actor, ctx.now):
         return Go("callback.already")
     return Go("callback.sent")
 

@@ -1,6 +1,6 @@
 """Screens every caller shares: choosing a language and saying goodbye."""
 
-from menus import data
+from menus.data import caregiver, facilitator
 from menus.registry import REGISTRY, Go, Screen
 from service.languages import registry
 
@@ -21,9 +21,9 @@ def choose_language(ctx, arg, lang):
     if role == "guest":
         ctx.state.chosen_lang = True
     elif ctx.live and role == "caregiver":
-        data.set_caregiver(person, ctx.actor, language=lang)
+        caregiver.set_caregiver(person, ctx.actor, language=lang)
     elif ctx.live and role == "facilitator":
-        data.set_facilitator_language(person, lang, ctx.actor)
+        facilitator.set_facilitator_language(person, lang, ctx.actor)
     return Go("language.saved", back_to=ctx.root)
 
 

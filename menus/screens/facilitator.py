@@ -1,15 +1,16 @@
 """The facilitator's menu: the village's households, next meeting and callback requests."""
 
-from menus import data
+from menus.data import caller, facilitator
 from menus.registry import REGISTRY, Go, Option, Screen, Stay
 from menus.text import clip
+from service import callbacks
 from service.states import CallbackStatus, RsvpAnswer
 
 NAME_IN_LIST = 16
 
 
 def title_text(ctx, arg):
-    return ctx.t("fac.title", village=data.place(ctx.state.village).name)
+    return ctx.t("fac.title", village=caller.place(ctx.state.village).name)
 
 
 def household_items(ctx, arg):
@@ -24,17 +25,17 @@ def household_items(ctx, arg):
             ),
             None,
         )
-        for code, status, name in data.households(ctx.state.village)
+        for code, status, name in facilitator.households(ctx.state.village)
     ]
 
 
 def meeting_text(ctx, arg):
     """The next meeting and how many said they will come or not."""
-    row = data.next_meeting(ctx.state.village, ctx.now)
+    row = caller.next_meeting(ctx.state.village, ctx.now)
     if row is None:
         return ctx.t("meeting.none")
-    counts = data.rsvp_counts(row.id)
-    when = data.local_time(row.starts_at, ctx.state.village, ctx.state.lang)
+    counts = facilitator.rsvp_counts(row.id)
+    when = caller.local_time(row.starts_at, ctx.state.village, ctx.state.lang)
     return ctx.t(
         "fac.meeting.rsvps",
         when=when,
@@ -46,24 +47,27 @@ def meeting_text(ctx, arg):
 
 def callback_items(ctx, arg):
     village, lang = ctx.state.village, ctx.state.lang
-    return [
-        (f"{clip(name, NAME_IN_LIST)} {data.local_time(at, village, lang, data.DAY_FORMAT)}", id_)
-        for id_, name, at in data.open_callbacks(village)
-    ]
+
+    def asked(at):
+        return caller.local_time(at, village, lang, caller.DAY_FORMAT)
+
+    rows = callbacks.open_callbacks(village)
+    return [(f"{clip(name, NAME_IN_LIST)} {asked(at)}", id_) for id_, name, at in rows]
 
 
 def callback_text(ctx, callback_id):
-    row = data.callback(callback_id, ctx.state.village)
+    row = callbacks.callback(callback_id, ctx.state.village)
     if row is None:
         return ctx.t("fac.callback.gone")
-    when = data.local_time(row.created_at, ctx.state.village, ctx.state.lang, data.DAY_FORMAT)
+    when = caller.local_time(row.created_at, ctx.state.village, ctx.state.lang, caller.DAY_FORMAT)
     key = "fac.callback.open" if row.status == CallbackStatus.OPEN else "fac.callback.closed"
     return ctx.t(key, name=clip(row.name, 40), phone=row.phone, when=when)
 
 
 def close_callback(ctx, callback_id):
     """Mark the request done; one already closed (by another hop) gets a hint."""
-    if ctx.live and not data.close_callback(callback_id, ctx.state.village, ctx.actor, ctx.now):
+    village = ctx.state.village
+    if ctx.live and not facilitator.close_callback(callback_id, village, ctx.actor, ctx.now):
         return Stay("hint.gone")
     return Go("fac.callback.done", back_to="fac.callbacks")
 

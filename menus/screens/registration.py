@@ -5,7 +5,7 @@ The answers wait in the session state; nothing is written until the caller agree
 
 from functools import partial
 
-from menus import data
+from menus.data import caller, registration
 from menus.registry import REGISTRY, Go, Option, Screen, Stay
 from menus.screens.caregiver import parse_year
 from menus.text import clip, gsm_safe
@@ -36,14 +36,14 @@ def read_name(ctx, arg, text):
 
 
 def village_items(ctx, arg):
-    return [(name, village_id) for name, village_id in data.villages()]
+    return [(name, village_id) for name, village_id in registration.villages()]
 
 
 def pick_village(ctx, arg, village_id):
     """Remember the village; its language applies unless the caller chose one."""
     ctx.data["village"] = village_id
     if not ctx.state.chosen_lang:
-        ctx.state.lang = data.place(village_id).language
+        ctx.state.lang = caller.place(village_id).language
     return Go("reg.relationship")
 
 
@@ -74,7 +74,7 @@ def births_text(ctx, arg):
 
 def consent_text(ctx, arg):
     village = ctx.data.get("village")
-    name = data.place(village).name if village else ""
+    name = caller.place(village).name if village else ""
     return ctx.t("reg.consent", village=clip(name, VILLAGE_IN_CONSENT))
 
 
@@ -85,7 +85,7 @@ def agree(ctx, arg):
         return Go("reg.name", back_to=ctx.root)
     code = None
     if ctx.live:
-        code = data.register(ctx.state.phone, form, ctx.state.lang, ctx.actor, ctx.now)
+        code = registration.register(ctx.state.phone, form, ctx.state.lang, ctx.actor, ctx.now)
     return Go("reg.done", arg=[form["name"], code])
 
 

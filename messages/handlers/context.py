@@ -1,16 +1,17 @@
 """What a handler is given: who sent the message, what they typed, and how to answer."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
 
 from messages.replies import reply_text
 from service import phones
 from service.models import Caregiver, Child, Facilitator, MigrantParent, Village, db
 from service.outbox import queue_sms
+from service.owners import owners_of
 
 
 class CommandError(Exception):
@@ -65,18 +66,23 @@ class Sender:
         return village.language if village is not None else None
 
 
+ROLE_MODELS = {
+    "facilitator": (Facilitator, "facilitator"),
+    "caregiver": (Caregiver, "caregiver"),
+    "migrant": (MigrantParent, "migrant"),
+    "teen": (Child, "teen"),
+}
+
+
 def identify(raw_from):
     """Look the number up in every role; an invalid number is a sender we cannot answer."""
     sender = Sender(raw=raw_from or "", phone=phones.try_normalise(raw_from or ""))
     if sender.phone is None:
         return sender
-    phone = sender.phone
-    sender.facilitator = db.session.scalar(
-        select(Facilitator).where(Facilitator.phone == phone, Facilitator.active.is_(True))
-    )
-    sender.caregiver = db.session.scalar(select(Caregiver).where(Caregiver.phone == phone))
-    sender.migrant = db.session.scalar(select(MigrantParent).where(MigrantParent.phone == phone))
-    sender.teen = db.session.scalar(select(Child).where(Child.phone == phone))
+    for owner in owners_of(sender.phone):
+        if owner.active:
+            model, attribute = ROLE_MODELS[owner.role]
+            setattr(sender, attribute, db.session.get(model, owner.id))
     return sender
 
 
@@ -86,7 +92,7 @@ def choose_language(sender, keyword_language):
 
 
 @dataclass
-class Context:
+class Command:
     """One inbound message being handled; every SMS it causes is keyed by the inbound id."""
 
     inbound_id: int
@@ -128,3 +134,7 @@ class Context:
         if row is not None:
             self.sent.append(row)
         return row
+
+
+# A keyword's handler: carries out one command; returns the reply (text or Reply) or None.
+Handler = Callable[[Command], str | Reply | None]

@@ -1,6 +1,6 @@
 """DAFTAR, ANAK, PMI, GANTI, HAPUS, INFO: a facilitator manages the village's households."""
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 
 from messages import grammar
 from messages.grammar import Kind
@@ -19,13 +19,13 @@ from service import audit, phones
 from service.enrollments import enroll, set_state_for
 from service.households import add_child as add_child_row
 from service.households import find_caregiver, register_household
-from service.models import Enrollment, MigrantParent, OutboxMessage, db
+from service.models import Enrollment, MigrantParent, db
+from service.outbox import cancel_to, follow_caregiver
 from service.states import (
     Channel,
     EnrollmentState,
     HouseholdStatus,
     MessageKind,
-    MessageStatus,
     PersonStatus,
     Track,
 )
@@ -242,92 +242,9 @@ def change_phone(ctx):
     refuse_if_used(ctx, new)
     old, caregiver.phone = caregiver.phone, new
     audit.record(ctx.actor, "caregiver.change_phone", "caregiver", caregiver.id, old=old, new=new)
-    _follow_to_new_number(ctx, caregiver, old, new)
+    follow_caregiver(caregiver, old, new, actor=ctx.actor, now=ctx.now)
     _welcome_caregiver(ctx, caregiver, new)
     return ctx.text("reply.change.ok", code=household.code, old=old, new=new)
-
-
-def _follow_to_new_number(ctx, caregiver, old, new):
-    """The caregiver's unsent SMS go to the new number; the old one may be someone else's now.
-
-    Rows that are the caregiver's move (their lessons, reminders, notices, summaries; every row
-    when the old number was theirs alone). Their welcome to the old number is cancelled: the
-    new number gets its own. Rows for whoever still holds the old number (a facilitator who
-    registered themselves as a caregiver) stay, and so do rows a sender is sending right now.
-    """
-    db.session.flush()  # the caregiver is off the old number before we ask who still holds it
-    shared = phone_user(old) is not None
-    enrollments = _enrollment_ids(caregiver)
-    moved, cancelled = [], []
-    for row in _pending_to(old, ctx.now):
-        if row.idempotency_key.startswith(f"welcome:caregiver:{caregiver.id}:"):
-            cancelled.append(row.id)
-        elif not shared or _is_for(row, caregiver, enrollments):
-            moved.append(row.id)
-    _change_unsent(moved, ctx.now, to_phone=new)
-    _change_unsent(
-        cancelled,
-        ctx.now,
-        status=MessageStatus.CANCELLED,
-        failure_reason="number changed",
-        claimed_until=None,
-    )
-    if moved or cancelled:
-        audit.record(
-            ctx.actor,
-            "caregiver.readdress_outbox",
-            "caregiver",
-            caregiver.id,
-            old=old,
-            new=new,
-            moved=moved,
-            cancelled=cancelled,
-        )
-
-
-def _unsent(now):
-    """Pending and not held by a sender at this moment (a held row may be on its way)."""
-    return (
-        OutboxMessage.status == MessageStatus.PENDING,
-        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-    )
-
-
-def _pending_to(phone, now):
-    """The unsent rows to a number: id, key and enrollment."""
-    query = select(OutboxMessage.id, OutboxMessage.idempotency_key, OutboxMessage.enrollment_id)
-    query = query.where(OutboxMessage.to_phone == phone, *_unsent(now))
-    return db.session.execute(query.order_by(OutboxMessage.id)).all()
-
-
-# Keys of the rows the scheduler writes for one caregiver: kind:meeting:caregiver[:moment]
-CAREGIVER_KEYS = frozenset({"reminder", "cancel", "summary"})
-
-
-def _is_for(row, caregiver, enrollments):
-    """True for a row written for this caregiver: on their enrollment or keyed by their id."""
-    if row.enrollment_id is not None:
-        return row.enrollment_id in enrollments
-    parts = row.idempotency_key.split(":")
-    return len(parts) >= 3 and parts[0] in CAREGIVER_KEYS and parts[2] == str(caregiver.id)
-
-
-def _enrollment_ids(caregiver):
-    query = select(Enrollment.id).where(
-        Enrollment.track == str(Track.CAREGIVER), Enrollment.caregiver_id == caregiver.id
-    )
-    return set(db.session.scalars(query))
-
-
-def _change_unsent(ids, now, **values):
-    """Change these rows, re-checking that no sender took one since they were read."""
-    if ids:
-        db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids), *_unsent(now))
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
 
 
 def _caregiver_and_new_number(ctx, household):
@@ -359,7 +276,7 @@ def remove(ctx):
         return ctx.text("reply.remove.already", code=household.code)
     household.status, household.deactivated_at = HouseholdStatus.INACTIVE, ctx.now
     numbers = _stop_members(household)
-    cancelled = cancel_pending_to(numbers)
+    cancelled = cancel_to(numbers, "household removed", ctx.now)
     audit.record(
         ctx.actor, "household.remove", "household", household.id, cancelled_messages=cancelled
     )
@@ -382,22 +299,6 @@ def _stop_members(household):
         if child.phone:
             numbers.append(child.phone)
     return numbers
-
-
-def cancel_pending_to(numbers, reason="household removed"):
-    """Cancel every unsent outbox row to these numbers; returns how many."""
-    if not numbers:
-        return 0
-    result = db.session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.to_phone.in_(list(numbers)),
-            OutboxMessage.status == MessageStatus.PENDING,
-        )
-        .values(status=MessageStatus.CANCELLED, failure_reason=reason, claimed_until=None)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount or 0
 
 
 def confirm(ctx):

@@ -21,9 +21,7 @@ def set_language(ctx):
         caregiver.language = language.code
     audit.record(ctx.actor, "household.language", "household", household.id, language=language.code)
     names = ", ".join(caregiver.name for caregiver in caregivers) or "-"
-    return ctx.text(
-        "reply.language.set", code=household.code, name=language.name, caregivers=names
-    )
+    return ctx.text("reply.language.set", code=household.code, name=language.name, caregivers=names)
 
 
 def _wanted(ctx):

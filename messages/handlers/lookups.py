@@ -1,12 +1,10 @@
 """Checks several commands share: household codes, numbers in use, birth dates."""
 
-from sqlalchemy import select
-
 from messages.grammar import Kind
 from messages.handlers.context import CommandError
 from service import codes
 from service.households import household_by_code
-from service.models import Caregiver, Child, Facilitator, MigrantParent, db
+from service.owners import owner
 
 MAX_CHILD_AGE = 17
 
@@ -50,17 +48,8 @@ def one_phone(ctx, missing_key="error.phone_missing"):
 
 def phone_user(phone):
     """Who already uses this number, as (role, household code or None), or None when free."""
-    caregiver = db.session.scalar(select(Caregiver).where(Caregiver.phone == phone))
-    if caregiver is not None:
-        return "caregiver", caregiver.household.code
-    migrant = db.session.scalar(select(MigrantParent).where(MigrantParent.phone == phone))
-    if migrant is not None:
-        return "migrant", migrant.household.code
-    child = db.session.scalar(select(Child).where(Child.phone == phone))
-    if child is not None:
-        return "teen", child.household.code
-    facilitator = db.session.scalar(select(Facilitator.id).where(Facilitator.phone == phone))
-    return ("facilitator", None) if facilitator is not None else None
+    found = owner(phone, "caregiver", "migrant", "teen", "facilitator")
+    return (found.role, found.household_code) if found is not None else None
 
 
 def refuse_if_used(ctx, phone):

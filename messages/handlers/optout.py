@@ -3,11 +3,10 @@
 from sqlalchemy import delete, select
 
 from messages.handlers.context import Reply
-from messages.handlers.households import cancel_pending_to
 from service import audit
 from service.enrollments import PERSON_COLUMN
 from service.models import Enrollment, OptOut, db
-from service.outbox import is_opted_out
+from service.outbox import cancel_to, is_opted_out
 from service.states import EnrollmentState, HouseholdStatus, PersonStatus, Track
 
 ON_TRACK = (EnrollmentState.ACTIVE, EnrollmentState.PAUSED)
@@ -20,7 +19,7 @@ def stop(ctx):
     if phone is None or is_opted_out(phone):
         return None  # a number we cannot answer, or a repeated STOP: no second confirmation
     db.session.add(OptOut(phone=phone, created_at=ctx.now))
-    cancelled = cancel_pending_to([phone], reason="opted out")
+    cancelled = cancel_to([phone], "opted out", ctx.now)
     people = _people(ctx.sender)
     for track, person in people:
         _stop_person(track, person)

@@ -10,6 +10,7 @@ import logging
 from flask import current_app
 from sqlalchemy import select
 
+from messages.gsm import to_gsm
 from messages.safeguarding import find_words, word_list
 from service import audit
 from service.models import Facilitator, db
@@ -81,10 +82,6 @@ def _alert_body(ctx, language, found, text):
 
 
 def _excerpt(text):
-    try:
-        from messages.gsm import to_gsm
-    except ImportError:  # pragma: no cover - only before messages.gsm exists
-        return " ".join(text.split())[:EXCERPT]
     return to_gsm(" ".join(text.split()))[:EXCERPT]
 
 

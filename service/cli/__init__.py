@@ -1,13 +1,11 @@
-"""The `asuh` command: Flask's CLI group with the project's commands attached."""
-
-from flask.cli import FlaskGroup
+"""The `asuh` commands; the app factory attaches them to `app.cli` (`service.main` runs them)."""
 
 from service.cli.admin import admin
 from service.cli.content import content
-from service.cli.dispatch import dispatch
 from service.cli.export import export
 from service.cli.places import facilitator, village
 from service.cli.seed import seed_demo
+from service.cli.tick import dispatch
 from service.cli.ussd import ussd
 from service.cli.worker import worker
 
@@ -18,11 +16,3 @@ def register_commands(app):
     """Attach every command to `app.cli`; Flask-Migrate adds `db` itself."""
     for command in COMMANDS:
         app.cli.add_command(command)
-
-
-def main():
-    """Console-script entry point: Flask's group around the app's commands."""
-    from service import create_app
-
-    cli = FlaskGroup(create_app=lambda: create_app(), help="Asuh: SMS/USSD community parenting.")
-    cli(prog_name="asuh")

@@ -1,7 +1,7 @@
 """All models, importable from one place."""
 
 from service.models.admin import AdminUser, AuditLog
-from service.models.base import Base, UTCDateTime, db, utcnow
+from service.models.base import Base, UTCDateTime, db, dialect_name, utcnow
 from service.models.messaging import InboundMessage, OutboxMessage
 from service.models.people import (
     Caregiver,
@@ -42,5 +42,6 @@ __all__ = [
     "UTCDateTime",
     "Village",
     "db",
+    "dialect_name",
     "utcnow",
 ]

@@ -43,3 +43,8 @@ class UTCDateTime(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return None if value is None else value.replace(tzinfo=UTC)
+
+
+def dialect_name():
+    """'postgresql' or 'sqlite': the two databases the project runs on."""
+    return db.session.get_bind().dialect.name

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from rq import Worker
 from sqlalchemy import select
 
+from menus.engine import end_session, respond
 from service.models import (
     Caregiver,
     Facilitator,
@@ -19,6 +20,7 @@ from service.models import (
     db,
     utcnow,
 )
+from service.owners import owner
 from service.phones import try_normalise
 from service.redis_client import get_redis
 from service.states import InboundState, MessageStatus
@@ -100,27 +102,12 @@ def parse_ussd(status, body):
 
 
 def ask_ussd(phone, session_id, text):
-    """One USSD round trip through the handler the `/ussd` route calls (or the route itself)."""
-    try:
-        from menus.engine import respond
-    except ImportError:
-        fields = {
-            "sessionId": session_id,
-            "serviceCode": current_app.config["USSD_SERVICE_CODE"],
-            "phoneNumber": phone,
-            "text": text,
-            "networkCode": NETWORK_CODE,
-        }
-        return parse_ussd(*gateway_post("/ussd", fields))
+    """One USSD round trip through the handler the `/ussd` route calls."""
     return parse_ussd(200, respond(session_id, phone, text))
 
 
 def tell_session_ended(session_id):
     """What the gateway's end-of-session notice does: free the session's state now."""
-    try:
-        from menus.engine import end_session
-    except ImportError:
-        return gateway_post("/ussd/events", {"sessionId": session_id, "status": "Incomplete"})
     return end_session(session_id)
 
 
@@ -277,19 +264,17 @@ class Person:
 
 
 def people_queries():
-    """(role, phone column, select of phone, name, village) for each kind of person."""
+    """(role, select of phone, name, village) for each kind of person."""
     village_of_home = (Village, Village.id == Household.village_id)
     return (
         (
             "facilitator",
-            Facilitator.phone,
             select(Facilitator.phone, Facilitator.name, Village.name)
             .join(Village, Village.id == Facilitator.village_id)
             .order_by(Facilitator.id),
         ),
         (
             "caregiver",
-            Caregiver.phone,
             select(Caregiver.phone, Caregiver.name, Village.name)
             .join(Household, Household.id == Caregiver.household_id)
             .join(*village_of_home)
@@ -297,7 +282,6 @@ def people_queries():
         ),
         (
             N_("parent abroad"),
-            MigrantParent.phone,
             select(MigrantParent.phone, MigrantParent.name, Village.name)
             .join(Household, Household.id == MigrantParent.household_id)
             .join(*village_of_home)
@@ -313,20 +297,22 @@ def demo_people(per_group=12):
             Person(phone, name or role.capitalize(), role, village)
             for phone, name, village in db.session.execute(query.limit(per_group))
         ]
-        for role, _, query in people_queries()
+        for role, query in people_queries()
     }
+
+
+ROLE_LABELS = {"facilitator": "facilitator", "caregiver": "caregiver", "migrant": "parent abroad"}
 
 
 def who_is(number):
     """The person behind a number, when the programme knows them."""
     if not number:
         return None
-    for role, phone_column, query in people_queries():
-        found = db.session.execute(query.where(phone_column == number)).first()
-        if found is not None:
-            phone, name, village = found
-            return Person(phone, name or role.capitalize(), role, village)
-    return None
+    found = owner(number, *ROLE_LABELS)
+    if found is None:
+        return None
+    role = ROLE_LABELS[found.role]
+    return Person(number, found.name or role.capitalize(), role, found.village)
 
 
 # ---------------------------------------------------------------- routes

@@ -1,42 +1,21 @@
 """The one seam to the SMS gateway: code reaches a gateway only through `get_gateway()`."""
 
-from dataclasses import dataclass, field
-
 from flask import current_app
 
+from workers.gateway.base import Batch, Gateway, SendResult
 
-@dataclass
-class SendResult:
-    """What the gateway said about one recipient of one request."""
+__all__ = ["Batch", "Gateway", "SendResult", "get_gateway", "set_gateway"]
 
-    phone: str
-    ok: bool
-    provider_id: str | None = None
-    status: str = ""
-    cost: str | None = None
-    parts: int | None = None
-    retryable: bool = False
-    reason: str | None = None
+_override: Gateway | None = None
 
 
-@dataclass
-class Batch:
-    """One body to many recipients: the unit a gateway sends in one request."""
-
-    body: str
-    phones: list[str] = field(default_factory=list)
-
-
-_override = None
-
-
-def set_gateway(gateway):
+def set_gateway(gateway: Gateway | None) -> None:
     """Tests swap the gateway here; None restores the configured one."""
     global _override
     _override = gateway
 
 
-def get_gateway():
+def get_gateway() -> Gateway:
     """The configured adapter: `console` (default) or `africastalking`."""
     if _override is not None:
         return _override

@@ -6,7 +6,7 @@ import requests
 from africastalking.Service import AfricasTalkingException, validate_phone
 from africastalking.SMS import SMSService
 
-from workers.gateway import SendResult
+from workers.gateway.base import SendResult
 
 log = logging.getLogger("asuh.sms.at")
 

@@ -3,7 +3,7 @@
 import logging
 import uuid
 
-from workers.gateway import SendResult
+from workers.gateway.base import SendResult
 
 log = logging.getLogger("asuh.sms")
 

@@ -4,7 +4,14 @@ import importlib
 
 from messages import grammar
 from messages.handlers import safeguarding
-from messages.handlers.context import CommandError, Context, Reply, choose_language, identify
+from messages.handlers.context import (
+    Command,
+    CommandError,
+    Handler,
+    Reply,
+    choose_language,
+    identify,
+)
 from messages.handlers.help import audiences, word_for
 from messages.keywords import KEYWORDS, Audience
 from service.outbox import queue_sms
@@ -25,7 +32,7 @@ def handle_inbound(inbound, now):
     parsed = grammar.parse(inbound.text)
     keyword, keyword_language = KEYWORDS.lookup(parsed.keyword)
     sender.language = choose_language(sender, keyword_language)
-    ctx = Context(inbound.id, sender, parsed, keyword, now)
+    ctx = Command(inbound.id, sender, parsed, keyword, now)
     hotline = safeguarding.screen(ctx, inbound.text or "")
     reply = run_command(ctx) if keyword is not None or hotline is None else None
     return deliver(ctx, hotline, reply)
@@ -46,10 +53,11 @@ def run_command(ctx):
     return Reply(result)
 
 
-def resolve(dotted):
+def resolve(dotted: str) -> Handler:
     """The handler function for "module:function"."""
     module_path, function = dotted.split(":")
-    return getattr(importlib.import_module(module_path), function)
+    handler: Handler = getattr(importlib.import_module(module_path), function)
+    return handler
 
 
 def error_text(ctx, error):

@@ -3,7 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
-from workers.dispatch import as_instant, tick
+from workers.tick import as_instant, tick
 
 PARTS = ("lessons", "reminders", "notices", "summaries")
 

@@ -23,14 +23,15 @@ from sqlalchemy import bindparam
 from messages.lessons import PLACEHOLDERS, load_catalog
 from messages.notices import short
 from service.models import Enrollment, db, utcnow
+from service.outbox import insert_rows, outbox_row
 from service.states import EnrollmentState, MessageKind, Track
 from workers.audience import lessons_per_week, rhythm_for, zone_for
 from workers.context import job
-from workers.fanout import in_transaction, insert_rows, kick, outbox_row, write_lock
 from workers.one_a_day import LessonDays
 from workers.recipients import DEFAULT_TIME_OF_DAY, select_due_everywhere
 from workers.recipients import bands as child_bands
 from workers.schedule import after_send, deferred_slot, may_send_now
+from workers.transactions import in_transaction, write_lock
 
 log = logging.getLogger("asuh.dispatch")
 CHUNK = 1000
@@ -96,7 +97,7 @@ class Writes:
 
 
 @dataclass
-class Context:
+class TickPlanner:
     """What every decision of one tick shares: settings, catalog, the clock, and memos.
 
     Thousands of people share a zone, an hour and a lesson text, so rhythms, timings and
@@ -162,10 +163,9 @@ def _same(first, second):
 
 def dispatch_lessons(now, chunk=CHUNK):
     """Queue every lesson due at `now`, all tracks in one order, chunk by chunk; rows written."""
-    context, written = Context.build(now), 0
+    context, written = TickPlanner.build(now), 0
     for _ in range(MAX_CHUNKS):
-        (count, picked), ids = in_transaction(_dispatch_chunk, context, chunk)
-        kick(ids)
+        count, picked = in_transaction(_dispatch_chunk, context, chunk)
         written += count
         if picked < chunk:
             break
@@ -173,11 +173,11 @@ def dispatch_lessons(now, chunk=CHUNK):
 
 
 def _dispatch_chunk(context, limit):
-    """Decide, write and advance one chunk of due enrollments: ((written, picked), ids)."""
+    """Decide, write and advance one chunk of due enrollments: (written, picked)."""
     write_lock()
     due, picked = select_due_everywhere(context.now, limit)
     if not due:  # nothing picked, or nothing that can be read: the next chunk would be the same
-        return (0, 0), []
+        return 0, 0
     bands = _bands_by_track(due, context.now)
     days = LessonDays.load((item.phone for item in due), context.now)
     writes = Writes()
@@ -187,7 +187,7 @@ def _dispatch_chunk(context, limit):
     _apply(ADVANCE, writes.advances)
     _apply(DEFER, writes.defers)
     _apply(FINISH, writes.finishes)
-    return (len(ids), picked), ids
+    return len(ids), picked
 
 
 # ---------------------------------------------------------------- deciding
