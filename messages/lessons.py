@@ -102,11 +102,12 @@ class Catalog:
     def _resolve(self, track: str, language: str) -> list[Lesson]:
         """The track's lessons for a reader of `language`, positions as in the root language."""
         order = self.tracks.get((track, self.root)) or self.tracks.get((track, language))
-        chain = self.chains.get(language)
-        if order is None or (chain is None and (track, language) not in self.tracks):
+        if order is None:
             raise KeyError(f"no lessons for track {track!r} in language {language!r}")
-        if chain is None:  # a language the registry does not know: only its own file
+        chain = self.chains.get(language)
+        if chain is None and (track, language) in self.tracks:  # files of an unknown language
             return list(self.tracks[(track, language)])
+        chain = chain or (self.root,)  # a code the registry no longer knows reads the root
         written = [{x.id: x for x in self.tracks.get((track, code), ())} for code in chain]
         picked = (next((by_id[x.id] for by_id in written if x.id in by_id), x) for x in order)
         return [replace(lesson, position=i) for i, lesson in enumerate(picked)]

@@ -3,8 +3,6 @@
 import os
 from pathlib import Path
 
-from service.languages import Codes
-
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = ROOT / "instance"
 
@@ -33,8 +31,6 @@ DEFAULT_TIME_OF_DAY_CLOCK = "morning=08:00,midday=12:00,evening=18:00"  # local 
 DEFAULT_LESSON_WINDOW_MINUTES = 180  # a lesson goes within this long after its slot, or waits
 DEFAULT_SEND_CLAIM_SECONDS = 300  # a crashed sender's rows become sendable again after this
 DEFAULT_SEND_RETRY_SECONDS = 30  # first retry after a gateway error; doubles each time
-
-SUPPORTED_LANGUAGES = Codes()  # a live view of the language registry (service/languages.py)
 
 
 def _env(name, default):

@@ -249,7 +249,7 @@ def _cycle_problems(found: Registry) -> list[str]:
 
 
 class Codes:
-    """The running app's language codes, read when asked: `code in SUPPORTED_LANGUAGES`."""
+    """The running app's language codes (or its source languages), read when asked."""
 
     def __init__(self, sources_only: bool = False):
         self.sources_only = sources_only

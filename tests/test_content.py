@@ -431,9 +431,10 @@ def test_catalog_positions_counts_and_caching(cat):
     assert catalog.lesson("migrant", 0, "id").position == 0
     with pytest.raises(IndexError):
         catalog.lesson("migrant", 12, "id")
-    with pytest.raises(KeyError):
-        catalog.lessons("migrant", "xx")  # not a registered language
     assert [x.language for x in catalog.lessons("migrant", "jv")] == ["id"] * 12  # falls back
+    assert catalog.lessons("migrant", "xx") == catalog.lessons("migrant", "id")  # unknown code
+    with pytest.raises(KeyError):
+        catalog.lessons("cooking", "id")
 
 
 def test_unreadable_catalog_raises(cat):

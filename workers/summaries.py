@@ -89,8 +89,7 @@ def _summarise_meeting(meeting_id, now):
 
 def summary_text(meeting, language):
     """The topic's caregiver summary, or the generic 'we missed you' text."""
-    catalog = load_catalog()
-    language = language if language in ("id", "en") else "id"
+    catalog = load_catalog()  # a summary the language lacks comes along its fallback chain
     values = {"village": meeting.village.name, "ussd": current_app.config["USSD_SERVICE_CODE"]}
     for lesson in catalog.lessons("facilitator", language) if meeting.topic else ():
         if lesson.id == meeting.topic and lesson.summary:

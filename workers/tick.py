@@ -232,30 +232,21 @@ def _eligible(item):
 
 
 def _lesson_row(track, item, band, context):
-    """The outbox row of the lesson at the enrollment's position, in the person's language."""
-    language = _language(context.catalog, track, item.language)
-    lesson = context.catalog.lesson(str(track), item.position, language)
-    body = context.body(str(track), item.position, language, band, item)
+    """The outbox row of the lesson at the enrollment's position, in the person's language or,
+    where that language has not written it, the next of its fallback chain (the row says which)."""
+    lesson = context.catalog.lesson(str(track), item.position, item.language)
+    body = context.body(str(track), item.position, item.language, band, item)
     return outbox_row(
         f"lesson:{item.enrollment_id}:{item.position}",
         item.phone,
         body,
         MessageKind.LESSON,
-        language=language,
+        language=lesson.language,
         village_id=item.village_id,
         enrollment_id=item.enrollment_id,
         lesson_id=lesson.id,
         created_at=context.now,  # the tick's clock: "a lesson this local day" is read from it
     )
-
-
-def _language(catalog, track, language):
-    """The person's language when the track exists in it, else Indonesian."""
-    try:
-        catalog.lessons(str(track), language)
-    except KeyError:
-        return "id"
-    return language
 
 
 # ---------------------------------------------------------------- advancing
