@@ -17,6 +17,7 @@ from messages.replies import reply_text
 from service import create_app
 from service.languages import LanguageError, load
 from service.models import AuditLog, Caregiver, Village, db
+from service.outbox import is_opted_out
 from tests.fixtures.languages import (
     CODE,
     LESSON_TEXT,
@@ -339,3 +340,12 @@ def test_new_households_take_their_villages_language(app, factory, sms):
     factory.facilitator(village, phone="+6281100000503", language="id")
     sms("+6281100000503", "DAFTAR Mbah Karsih 0812 9999 0501 nenek 2019-03")
     assert db.session.scalar(select(Caregiver.language)) == CODE
+
+
+def test_a_caregiver_stops_with_her_languages_word_but_not_with_a_sentence(app, factory, sms):
+    home = factory.household(factory.village("Kanigoro"), phone=PHONE)
+    sms(PHONE, "mandheg sekolah putuku")  # "my grandchild left school": news, not a STOP
+    assert not is_opted_out(PHONE)
+    (confirmation,) = sms(PHONE, "Mandeg")
+    assert is_opted_out(PHONE) and confirmation == reply_text("reply.stop.ok", CODE)
+    assert home.caregivers[0].language == "id"  # a keyword's language answers, it is not stored
