@@ -287,15 +287,15 @@ def test_the_cli_adds_a_village_in_a_draft_language_only_when_told_to(runner):
 
 def test_glossary_words_call_their_keywords_and_imply_their_language(app):
     stop, _ = KEYWORDS.lookup("BERHENTI")
-    assert KEYWORDS.lookup("mandeg") == (stop, CODE)
+    assert KEYWORDS.lookup("ujimandeg") == (stop, CODE)
     assert KEYWORDS.lookup("STOP") == (stop, "en") and KEYWORDS.lookup("DAFTAR")[1] == "id"
     info, _ = KEYWORDS.lookup("INFO")
-    assert KEYWORDS.lookup("KATRANGAN", alone=False) == (info, CODE)  # a command with fields
-    assert KEYWORDS.word_in(info, CODE) == "KATRANGAN" and KEYWORDS.word_in(info, "id") == "INFO"
+    assert KEYWORDS.lookup("UJIKATRANGAN", alone=False) == (info, CODE)  # a command with fields
+    assert KEYWORDS.word_in(info, CODE) == "UJIKATRANGAN" and KEYWORDS.word_in(info, "id") == "INFO"
 
 
 def test_a_glossary_stop_word_followed_by_more_text_is_not_a_stop(app):
-    assert KEYWORDS.lookup("MANDHEG", alone=False) == (None, None)  # "mandheg sekolah"
+    assert KEYWORDS.lookup("UJIMANDHEG", alone=False) == (None, None)  # "mandheg sekolah"
     assert KEYWORDS.lookup("BERHENTI", alone=False)[0] is not None  # the keyword itself is
 
 
@@ -344,8 +344,8 @@ def test_new_households_take_their_villages_language(app, factory, sms):
 
 def test_a_caregiver_stops_with_her_languages_word_but_not_with_a_sentence(app, factory, sms):
     home = factory.household(factory.village("Kanigoro"), phone=PHONE)
-    sms(PHONE, "mandheg sekolah putuku")  # "my grandchild left school": news, not a STOP
+    sms(PHONE, "ujimandheg sekolah putuku")  # "my grandchild left school": news, not a STOP
     assert not is_opted_out(PHONE)
-    (confirmation,) = sms(PHONE, "Mandeg")
+    (confirmation,) = sms(PHONE, "Ujimandeg")
     assert is_opted_out(PHONE) and confirmation == reply_text("reply.stop.ok", CODE)
     assert home.caregivers[0].language == "id"  # a keyword's language answers, it is not stored
