@@ -349,3 +349,24 @@ def test_a_caregiver_stops_with_her_languages_word_but_not_with_a_sentence(app, 
     (confirmation,) = sms(PHONE, "Ujimandeg")
     assert is_opted_out(PHONE) and confirmation == reply_text("reply.stop.ok", CODE)
     assert home.caregivers[0].language == "id"  # a keyword's language answers, it is not stored
+
+
+def test_many_languages_page_the_language_screen_within_one_reply(app, factory, ussd, tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    names = [f"Basa Uji Nomer {n}" for n in range(1, 13)]
+    entry = '[[language]]\ncode = "q{}"\nname = "{}"\nfallback = ["id"]\nparts = ["menus"]\n'
+    entries = [entry.format(chr(97 + n), name) for n, name in enumerate(names)]
+    (folder / "languages.toml").write_text("\n".join(entries), encoding="utf-8")
+    use_folder(app, folder)
+    factory.household(factory.village("Kanigoro"), phone=PHONE)
+    session = ussd.dial(PHONE)
+    session.press("4")
+    seen = [session.text]
+    while "98 " in session.text:  # every page fits one reply (the session checks 182)
+        session.press("98")
+        seen.append(session.text)
+    assert len(seen) > 1 and names[-1] in seen[-1]
+    session.press(language_number(session.text, names[-1]))
+    assert session.screen == "language.saved"
+    assert db.session.scalar(select(Caregiver.language).where(Caregiver.phone == PHONE)) == "ql"
