@@ -53,8 +53,9 @@ def read_headers(path):
 
 def translate(directory, key, language, **values):
     """The text for `key` in `language`, else along its fallback chain, else the key itself."""
-    catalogs = load_domain(directory)
-    for code in registry().chain(language):
+    extra = extra_dirs()
+    catalogs = _load_domain(str(directory), extra)
+    for code in load(extra).chain(language):
         text = catalogs.get(code, {}).get(key)
         if text and (filled := _fill(text, values, code, key)) is not None:
             return filled

@@ -67,9 +67,16 @@ class Registry:
     languages: tuple[Language, ...]
     folders: dict[str, str] = field(hash=False)
     extra_dirs: tuple[Path, ...] = ()
+    _by_code: dict[str, Language] = field(init=False, hash=False, compare=False, repr=False)
+    _chains: dict[str, tuple[str, ...]] = field(init=False, hash=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        """Index the codes once: every SMS and USSD text asks for a chain."""
+        object.__setattr__(self, "_by_code", {x.code: x for x in reversed(self.languages)})
+        object.__setattr__(self, "_chains", {})
 
     def __contains__(self, code: object) -> bool:
-        return any(language.code == code for language in self.languages)
+        return code in self._by_code
 
     def __iter__(self) -> Iterator[Language]:
         return iter(self.languages)
@@ -79,7 +86,7 @@ class Registry:
 
     def get(self, code: str | None) -> Language | None:
         """The language with this code, or None."""
-        return next((language for language in self.languages if language.code == code), None)
+        return self._by_code.get(code) if code is not None else None
 
     def codes(self) -> tuple[str, ...]:
         """Every code, in registry order."""
@@ -92,6 +99,12 @@ class Registry:
 
     def chain(self, code: str | None) -> tuple[str, ...]:
         """Where to look for a text, in order: the language, then its fallbacks, then theirs."""
+        found = self._chains.get(code or "")
+        if found is None:
+            found = self._chains[code or ""] = self._chain(code)
+        return found
+
+    def _chain(self, code: str | None) -> tuple[str, ...]:
         language = self.get(code) or self.root
         order: list[str] = []
         pending = [language.code]
@@ -149,7 +162,9 @@ def extra_dirs() -> tuple[str, ...]:
     """The app's extra language folders (a list, or a string joined with os.pathsep)."""
     if not has_app_context():
         return ()
-    value = current_app.config.get("LANGUAGE_DIRS") or ()
+    value = current_app.config.get("LANGUAGE_DIRS")
+    if not value:
+        return ()
     if isinstance(value, str):
         value = value.split(os.pathsep)
     return tuple(str(item) for item in value if str(item).strip())
