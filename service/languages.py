@@ -112,7 +112,8 @@ class Registry:
             current = pending.pop(0)
             if current not in order:
                 order.append(current)
-                pending[:0] = list(self.get(current).fallback)
+                found = self.get(current)
+                pending[:0] = list(found.fallback) if found is not None else []
         return tuple(order)
 
     def offering(self, part: str) -> list[Language]:
@@ -178,7 +179,8 @@ def load(extra: tuple[str, ...] = ()) -> Registry:
     entries = [_language(entry, ROOT) for entry in data.get("language") or []]
     homes = tuple(Path(folder).resolve() for folder in extra)
     for home in homes:
-        entries += [_language(entry, home) for entry in _read(home / ENTRY_FILE).get("language")]
+        listed = _read(home / ENTRY_FILE).get("language") or []
+        entries += [_language(entry, home) for entry in listed]
     found = Registry(languages=tuple(entries), folders=dict(folders), extra_dirs=homes)
     problems = registry_problems(found)
     if problems:
@@ -253,7 +255,8 @@ def _cycle_problems(found: Registry) -> list[str]:
     """A fallback chain that loops would never reach Indonesian."""
     problems = []
     for language in found:
-        seen, current = set(), language
+        seen: set[str] = set()
+        current: Language | None = language
         while current is not None and current.fallback:
             if current.code in seen:
                 problems.append(f"language {language.code}: its fallback chain loops")
