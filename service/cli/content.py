@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from menus.fit import screen_problems
 from messages.coverage import Coverage, coverage
 from messages.lessons import LANGUAGES, TRACKS, check_content, load_catalog
-from messages.translations import translation_problems
+from messages.translations import translation_problems, unknown_keys
 from service import review
 
 content = AppGroup("content", help="Lesson content and translations: validation and coverage.")
@@ -69,3 +69,5 @@ def check(path: Path | None) -> None:
     click.echo(_summary(path))
     if path is None:
         click.echo("\n".join(coverage_lines()))
+        for warning in unknown_keys():
+            click.echo(f"warning: {warning}")
