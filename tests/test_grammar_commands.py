@@ -78,7 +78,7 @@ TABLE = [
     (
         "id",
         "daftar mbah sumini 081234567890 nenek 2016 2019-03",
-        ["Mbah Sumini terdaftar", "Kode rumah tangga: "],
+        ["Mbah Sumini terdaftar", "Kode keluarga: "],
     ),
     (
         "en",
@@ -111,14 +111,14 @@ TABLE = [
     # ANAK | CHILD
     ("id", "ANAK {code} 2021-06", ["2021-06 ditambahkan ke {code}", "Jumlah anak sekarang: 3"]),
     ("en", "CHILD {code} 06/2021", ["2021-06 added to {code}", "Children now: 3"]),
-    ("id", "ANAK 2021", ["Kode rumah tangga tidak ada", "Contoh: ANAK"]),
+    ("id", "ANAK 2021", ["Kode keluarga tidak ada", "Contoh: ANAK"]),
     ("en", "CHILD 2021", ["household code is missing", "Example: CHILD"]),
     ("id", "ANAK {typo} 2021", ["Kode {typo} salah ketik?"]),
     ("en", "CHILD {typo} 2021", ["Code {typo} mistyped?"]),
     ("id", "ANAK 12345 2021", ["Kode 12345 tidak lengkap"]),
     ("id", "ANAK {free} 2021", ["Kode {free} tidak ditemukan"]),
     ("en", "CHILD {free} 2021", ["Code {free} was not found"]),
-    ("id", "ANAK {other} 2021", ["bukan rumah tangga desa Kanigoro"]),
+    ("id", "ANAK {other} 2021", ["bukan keluarga desa Kanigoro"]),
     ("en", "CHILD {other} 2021", ["not a household of Kanigoro"]),
     ("id", "ANAK {code}", ["Tahun lahir anak tidak ada"]),
     ("id", "ANAK {gone} 2021", ["{gone} sudah tidak aktif"]),
@@ -137,7 +137,7 @@ TABLE = [
     ("en", "CHANGE {code} 081300000002", ["+6281300000002 already belongs to a caregiver"]),
     ("id", "GANTI {code}", ["Nomor HP tidak ada", "Contoh: GANTI"]),
     ("en", "CHANGE {code} +85291234500", ["not an Indonesian number"]),
-    ("id", "GANTI {other} 081255566677", ["bukan rumah tangga desa Kanigoro"]),
+    ("id", "GANTI {other} 081255566677", ["bukan keluarga desa Kanigoro"]),
     ("id", "GANTI {code} 0812555", ["tidak valid"]),
     # HAPUS | REMOVE
     ("id", "HAPUS {code}", ["{code} dinonaktifkan", "datanya tetap disimpan"]),
@@ -195,19 +195,19 @@ TABLE = [
     ("id", "BATAL 999999", ["999999 tidak ada di desa Anda"]),
     ("id", "BATAL", ["Nomor pertemuan tidak ada", "Contoh: BATAL"]),
     # HADIR | ATTEND
-    ("id", "HADIR {code} {teens}", ["hadir di pertemuan no. {today}: 2 rumah tangga"]),
+    ("id", "HADIR {code} {teens}", ["hadir di pertemuan no. {today}: 2 keluarga"]),
     ("en", "ATTEND {code}", ["meeting no. {today}: 1 household(s) ({code})"]),
     (
         "id",
         "HADIR {code} {typo}",
-        ["1 rumah tangga ({code})", "Tidak dicatat ({typo} salah ketik?)"],
+        ["1 keluarga ({code})", "Tidak dicatat ({typo} salah ketik?)"],
     ),
     (
         "en",
         "ATTEND {typo} {other} {free}",
         ["Nothing recorded", "{typo} mistyped?", "{other} not in your village", "{free} not found"],
     ),
-    ("id", "HADIR", ["Kode rumah tangga tidak ada", "Contoh: HADIR"]),
+    ("id", "HADIR", ["Kode keluarga tidak ada", "Contoh: HADIR"]),
     # BANTUAN | HELP
     ("id", "BANTUAN", ["Perintah fasilitator: DAFTAR, ANAK, PMI"]),
     ("en", "HELP", ["Facilitator commands: REG, CHILD, MIGRANT"]),

@@ -170,7 +170,7 @@ def test_next_meeting_skips_cancelled_and_past_ones(ussd, village, household):
     session = ussd.dial(PHONE)
     session.press("2")
     assert session.screen == "meeting" and "Dekat" in session.text
-    assert "Anda akan datang?\n1 Saya akan datang\n2 Saya tidak bisa" in session.text
+    assert "Bapak/Ibu akan datang?\n1 Saya akan datang\n2 Saya tidak bisa" in session.text
 
 
 def test_meeting_rsvp_is_stored_and_updated(ussd, village, household):
@@ -180,7 +180,7 @@ def test_meeting_rsvp_is_stored_and_updated(ussd, village, household):
     assert session.screen == "meeting.thanks" and "Sampai jumpa" in session.text
     again = ussd.dial(PHONE)
     again.press("2")
-    assert "Jawaban Anda: datang" in again.text
+    assert "Jawaban Bapak/Ibu: datang" in again.text
     again.press("2")
     rows = db.session.scalars(select(MeetingRsvp)).all()
     assert [(r.meeting_id, r.answer) for r in rows] == [(meeting.id, "not_coming")]
@@ -297,7 +297,7 @@ def test_a_caregiver_who_sent_stop_can_still_use_the_menu(ussd, household):
     session.press("1")
     assert session.screen == "lesson"
     session.press("00", "5", "2")
-    assert session.screen == "settings.saved" and "START" in session.text
+    assert session.screen == "settings.saved" and "Kirim SMS MULAI" in session.text
     assert db.session.get(Caregiver, caregiver.id).status == PersonStatus.STOPPED
 
 

@@ -51,6 +51,8 @@ def test_registration_creates_a_pending_household_after_consent(ussd, village):
     assert "2018, 2021" in session.text
     session.press("2")
     assert session.screen == "reg.consent" and "Setuju?" in session.text
+    assert "bulan/tahun lahir anak" in session.text and "STOP" in session.text  # what, how to stop
+    assert "98 Lanjut" not in session.text  # the whole consent and its answers on one screen
     assert count(Household) == 0  # nothing is written before the caller agrees
     session.press("1")
     assert session.screen == "reg.done" and session.ended
@@ -93,7 +95,7 @@ def test_the_village_list_is_paginated(ussd, factory, village):
     session = ussd.dial(NEW)
     session.press("1", "Siti")
     first = session.text
-    assert first.startswith("Pilih desa Anda:\n1 Desa 01") and "98 Lanjut" in first
+    assert first.startswith("Pilih desa Bapak/Ibu:\n1 Desa 01") and "98 Lanjut" in first
     session.press("98")
     assert session.page == 1 and session.text.startswith("1 Desa")
     picked = session.text.splitlines()[1][2:]  # the page's second village
@@ -112,14 +114,14 @@ def test_a_new_caller_gets_the_villages_language_unless_they_chose(ussd, factory
     chosen.press("2", "1")
     assert chosen.screen == "language.saved" and "Bahasa Indonesia" in chosen.text
     chosen.press("0", "1", "Siti", "2")
-    assert chosen.text.startswith("Anda bagi anak itu:")
+    assert chosen.text.startswith("Hubungan Bapak/Ibu dengan anak:")
 
 
 @pytest.mark.parametrize("name", ["7", "  ", "x" * 41, "@@@"])
 def test_a_name_must_look_like_a_name(ussd, village, name):
     session = ussd.dial(NEW)
     session.press("1", name)
-    assert session.screen == "reg.name" and session.text.startswith("Ketik nama Anda.")
+    assert session.screen == "reg.name" and session.text.startswith("Ketik nama Bapak/Ibu.")
 
 
 def test_a_registration_child_year_is_checked(ussd, village):
