@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format bench browser clean
+.PHONY: run test lint format bench browser kannel clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ run: $(STAMP)
 	$(BIN)/python -m service.devrun
 
 ## test: install if needed and run the whole suite (TEST_DATABASE_URL=postgresql://... for PG)
-test: $(STAMP) browser
+test: $(STAMP) browser kannel
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## browser: Debian's Chromium for the Playwright tests (skipped when it cannot be installed)
@@ -25,6 +25,12 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 		echo "chromium not installed: browser tests will be skipped"
+
+## kannel: Debian's Kannel and its fakesmsc for the SMS route tests (skipped when not installable)
+kannel:
+	@{ [ -x /usr/sbin/bearerbox ] && [ -x /usr/lib/kannel/test/fakesmsc ]; } || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kannel kannel-extras >/dev/null) || \
+		echo "kannel not installed: the Kannel tests will be skipped"
 
 ## lint: ruff (lint + format), the import layers (import-linter) and types on the interfaces (mypy)
 lint: $(STAMP)
@@ -38,7 +44,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 bench: $(STAMP)
-	for script in ussd inbound dispatch dashboard; do $(BIN)/python bench/$$script.py || exit 1; done
+	for script in ussd inbound dispatch dashboard kannel; do $(BIN)/python bench/$$script.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) instance/*.db .pytest_cache

@@ -1,4 +1,4 @@
-"""The USSD menu engine: one hop of an Africa's Talking session in, one reply out.
+"""The USSD menu engine: one hop of a session in, the screen's text and whether it ends out.
 
 Each hop carries the whole `text` path ("1*2*98"). The session state in Redis records how
 many keys were already applied, so a normal hop applies just the newest key; when the state
@@ -6,9 +6,14 @@ is missing (expired, flushed) or belongs to another path, the path is replayed f
 caller's main screen with database writes held back (they happened on the hop that first
 carried each key), and only the newest key is applied live. Either way the caller lands on
 the same screen. `0` goes back (a page, then a screen), `00` home, `98` to the next page.
+
+The engine speaks no gateway's language: the caller says how many characters a screen holds
+(`screen_chars`) and wraps the Reply in its provider's format (Africa's Talking's CON/END is
+workers/gateway/africastalking.py's business).
 """
 
 import logging
+from dataclasses import dataclass
 from functools import lru_cache
 
 from blinker import Namespace
@@ -21,7 +26,7 @@ from menus.context import ROOTS, Hop
 from menus.data import caller
 from menus.paging import paginate
 from menus.registry import REGISTRY, Go, Stay
-from menus.text import MAX_REPLY, gsm_safe, t
+from menus.text import gsm_safe, t
 from service.models import db, utcnow
 from service.phones import mask, try_normalise
 
@@ -32,35 +37,47 @@ MAX_KEYS = 120  # a real session has a few dozen hops at most
 MAX_TEXT = 4000
 MAX_DEPTH = 12
 HINT_ROOM = 25  # every page leaves room for a one-line hint above it
-PAGE_BUDGET = MAX_REPLY - len("CON ") - HINT_ROOM
 
 signals = Namespace()
 screen_shown = signals.signal("ussd-screen-shown")  # tests record visited screens with it
 
 
-def respond(session_id, phone_number, text, *, now=None):
-    """The reply ("CON ..." or "END ...") to one hop; never raises, never over 182 chars."""
+@dataclass(frozen=True)
+class Reply:
+    """What one hop shows: the screen's text, and whether the session ends with it."""
+
+    text: str
+    ended: bool
+
+
+def page_budget(screen_chars):
+    """Characters a page may use: the screen less the room kept for a hint above it."""
+    return screen_chars - HINT_ROOM
+
+
+def respond(session_id, phone_number, text, *, screen_chars, now=None):
+    """The Reply to one hop, at most `screen_chars` long; never raises."""
     default = current_app.config["DEFAULT_LANGUAGE"]
     phone = normalised(phone_number or "")
     if phone is None:
-        return _end(t(default, "error.phone"))
+        return _end(t(default, "error.phone"), screen_chars)
     keys = split_keys(text)
     if keys is None:
-        return _end(t(default, "error.long"))
+        return _end(t(default, "error.long"), screen_chars)
     redis = current_app.extensions["redis"]
     try:
         state = store.load(redis, session_id) if session_id else None
     except RedisError:
         log.warning("ussd: Redis unavailable; asking %s to try again", mask(phone))
-        return _end(t(_language_of(phone, default), "error.retry"))
+        return _end(t(_language_of(phone, default), "error.retry"), screen_chars)
     try:
-        state, reply, end = _advance(state, phone, keys, now or utcnow())
+        state, reply = _advance(state, phone, keys, now or utcnow(), screen_chars)
     except Exception:
         log.exception("ussd: hop failed (session %s, text %r)", session_id, (text or "")[:200])
         db.session.rollback()
         lang = state.lang if state is not None else _language_of(phone, default)
-        return _end(t(lang, "error.retry"))
-    _keep(redis, session_id, state, end)
+        return _end(t(lang, "error.retry"), screen_chars)
+    _keep(redis, session_id, state, reply.ended)
     return reply
 
 
@@ -88,16 +105,16 @@ def end_session(session_id):
     return True
 
 
-def _end(text):
-    return clamp("END " + gsm_safe(text))
+def _end(text, screen_chars):
+    return Reply(clamp(gsm_safe(text), screen_chars), ended=True)
 
 
-def clamp(reply):
+def clamp(text, screen_chars):
     """Never send more than a phone shows; every screen is tested to fit already."""
-    if len(reply) <= MAX_REPLY:
-        return reply
-    log.warning("ussd: reply of %d characters cut: %r", len(reply), reply[:60])
-    return reply[:MAX_REPLY]
+    if len(text) <= screen_chars:
+        return text
+    log.warning("ussd: reply of %d characters cut: %r", len(text), text[:60])
+    return text[:screen_chars]
 
 
 def _language_of(phone, default):
@@ -145,24 +162,24 @@ def _usable(state, phone, keys):
     )
 
 
-def _advance(state, phone, keys, now):
+def _advance(state, phone, keys, now, screen_chars):
     """Apply the keys this hop adds (replaying the path when the state is lost); render."""
     if not _usable(state, phone, keys):
         state = _fresh(phone)
     ctx = Hop(state, now=now, config=current_app.config)
+    budget = page_budget(screen_chars)
     if not state.stack:
         ctx.reset()
     pending = keys[state.consumed :]
     for key in pending[:-1]:
-        _step(ctx, key)
+        _step(ctx, key, budget)
     ctx.live = True
-    hint = _step(ctx, pending[-1]) if pending else None
+    hint = _step(ctx, pending[-1], budget) if pending else None
     state.mark_consumed(keys)
-    reply, end = _render(ctx, hint)
-    return state, reply, end
+    return state, _render(ctx, hint, budget, screen_chars)
 
 
-def _step(ctx, key):
+def _step(ctx, key, budget):
     """Apply one key to the top screen; returns a hint key when the key was not valid."""
     key = key.strip()
     frame = ctx.state.stack[-1]
@@ -175,7 +192,7 @@ def _step(ctx, key):
         return None
     if key == BACK and not screen.zero_is_input:
         return _back(ctx)
-    pages, values = _pages(ctx, screen, frame)
+    pages, values = _pages(ctx, screen, frame, budget)
     index = min(frame.page, len(pages) - 1)
     if key == MORE and index < len(pages) - 1:
         frame.page = index + 1
@@ -228,25 +245,25 @@ def _nav(ctx, screen, depth):
     return " ".join(parts)
 
 
-def _pages(ctx, screen, frame):
+def _pages(ctx, screen, frame, budget):
     """A screen's pages, laid out once per hop (a fixed menu once per process)."""
     depth = len(ctx.state.stack)
     if not (screen.body or screen.items):
-        return _fixed_layout(screen.name, ctx.state.lang, min(depth, 3))
+        return _fixed_layout(screen.name, ctx.state.lang, min(depth, 3), budget)
     memo = (screen.name, repr(frame.arg), depth)
     if memo not in ctx.pages:
-        ctx.pages[memo] = _layout(ctx, screen, frame)
+        ctx.pages[memo] = _layout(ctx, screen, frame, budget)
     return ctx.pages[memo]
 
 
 @lru_cache(maxsize=1024)
-def _fixed_layout(name, lang, depth):
+def _fixed_layout(name, lang, depth, budget):
     """Menus without dynamic text look the same for every caller of a language."""
     state = store.State(phone="", role="guest", lang=lang, stack=[store.Frame(name)] * depth)
-    return _layout(Hop(state, now=None, config=None), REGISTRY[name], state.stack[-1])
+    return _layout(Hop(state, now=None, config=None), REGISTRY[name], state.stack[-1], budget)
 
 
-def _layout(ctx, screen, frame):
+def _layout(ctx, screen, frame, budget):
     """The pages of a screen as it stands now, and the values behind its list items."""
     arg = frame.arg
     head = [ctx.t(screen.title)] if screen.title else []
@@ -263,26 +280,27 @@ def _layout(ctx, screen, frame):
         tuple(gsm_safe(label) for label, _ in pairs),
         "\n".join(tail + [nav] if nav else tail),
         " ".join(part for part in (ctx.t("nav.more"), nav) if part),
+        budget,
         screen.pick is not None,
     )
     return pages, [value for _, value in pairs]
 
 
 @lru_cache(maxsize=4096)
-def _paginate(head, items, last_footer, more_footer, numbered):
+def _paginate(head, items, last_footer, more_footer, budget, numbered):
     """Pages of a text many callers see alike (this week's lesson), split once."""
-    return paginate(head, items, last_footer, more_footer, PAGE_BUDGET, numbered=numbered)
+    return paginate(head, items, last_footer, more_footer, budget, numbered=numbered)
 
 
-def _render(ctx, hint):
-    """The reply for the top screen (with the hint above it) and whether it ends the session."""
+def _render(ctx, hint, budget, screen_chars):
+    """The Reply for the top screen, with the hint above it."""
     frame = ctx.state.stack[-1]
     screen = REGISTRY[frame.screen]
-    pages, _ = _pages(ctx, screen, frame)
+    pages, _ = _pages(ctx, screen, frame, budget)
     frame.page = min(frame.page, len(pages) - 1)
     text = pages[frame.page].text
     if hint:
         text = ctx.t(hint) + "\n" + text
     if screen_shown.receivers:
         screen_shown.send(current_app._get_current_object(), screen=screen.name, page=frame.page)
-    return clamp(("END " if screen.end else "CON ") + text), screen.end
+    return Reply(clamp(text, screen_chars), ended=screen.end)

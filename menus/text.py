@@ -6,7 +6,6 @@ from messages.gsm import is_gsm, suggest
 from service.i18n import translate
 
 CATALOGS = Path(__file__).with_name("catalogs")
-MAX_REPLY = 182  # Africa's Talking cuts a USSD screen after this many characters
 
 
 def t(language, key, **values):

@@ -31,6 +31,10 @@ DEFAULT_TIME_OF_DAY_CLOCK = "morning=08:00,midday=12:00,evening=18:00"  # local 
 DEFAULT_LESSON_WINDOW_MINUTES = 180  # a lesson goes within this long after its slot, or waits
 DEFAULT_SEND_CLAIM_SECONDS = 300  # a crashed sender's rows become sendable again after this
 DEFAULT_SEND_RETRY_SECONDS = 30  # first retry after a gateway error; doubles each time
+DEFAULT_KANNEL_SENDSMS_URL = "http://127.0.0.1:13013/cgi-bin/sendsms"
+DEFAULT_KANNEL_CONCURRENCY = 8  # sendsms requests in flight at once per worker
+DEFAULT_KANNEL_TIMEOUT = 10.0  # seconds to wait for Kannel's answer before retrying later
+DEFAULT_INBOUND_MAX_TEXT = 1600  # characters of an inbound SMS kept; the rest is cut (10 parts)
 
 
 def _env(name, default):
@@ -53,6 +57,11 @@ def _normalise_db_url(url):
     return url
 
 
+def _local_url():
+    """Where this machine's web process answers: a gateway on the same host reaches it here."""
+    return f"http://127.0.0.1:{_env('PORT', DEFAULT_PORT)}"
+
+
 def from_environment():
     """The app's settings as a dict, taken from the environment at call time."""
     return {
@@ -61,6 +70,15 @@ def from_environment():
         "SECRET_KEY": _env("SECRET_KEY", DEFAULT_SECRET_KEY),
         "WEBHOOK_TOKEN": _env("WEBHOOK_TOKEN", DEFAULT_WEBHOOK_TOKEN),
         "SMS_GATEWAY": _env("SMS_GATEWAY", DEFAULT_SMS_GATEWAY),
+        "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", _local_url()).rstrip("/"),
+        "KANNEL_SENDSMS_URL": _env("KANNEL_SENDSMS_URL", DEFAULT_KANNEL_SENDSMS_URL),
+        "KANNEL_USERNAME": _env("KANNEL_USERNAME", ""),
+        "KANNEL_PASSWORD": _env("KANNEL_PASSWORD", ""),
+        "KANNEL_SENDER": _env("KANNEL_SENDER", ""),
+        "KANNEL_SMSC": _env("KANNEL_SMSC", ""),
+        "KANNEL_CONCURRENCY": int(_env("KANNEL_CONCURRENCY", DEFAULT_KANNEL_CONCURRENCY)),
+        "KANNEL_TIMEOUT": float(_env("KANNEL_TIMEOUT", DEFAULT_KANNEL_TIMEOUT)),
+        "INBOUND_MAX_TEXT": int(_env("INBOUND_MAX_TEXT", DEFAULT_INBOUND_MAX_TEXT)),
         "AT_USERNAME": _env("AT_USERNAME", "sandbox"),
         "AT_API_KEY": _env("AT_API_KEY", ""),
         "AT_SENDER_ID": _env("AT_SENDER_ID", ""),

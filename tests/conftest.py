@@ -22,6 +22,7 @@ pytest_plugins = [
     "tests.fixtures.sms",
     "tests.fixtures.schedule",
     "tests.fixtures.dashboard",
+    "tests.fixtures.kannel",
 ]
 
 if os.environ.get("ASUH_TEST_NOW"):

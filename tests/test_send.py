@@ -119,10 +119,26 @@ def test_absent_subscriber_is_retried_once_six_hours_later(app, factory):
     queue(1)
     row = outbox()[0]
     now = utcnow()
-    outcomes.message_failed(row, "AbsentSubscriber", now)
+    outcomes.message_failed(row, "AbsentSubscriber", now, phone_absent=True)
     assert row.status == "pending" and row.send_after == now + timedelta(hours=6)
-    outcomes.message_failed(row, "AbsentSubscriber", now)
+    outcomes.message_failed(row, "AbsentSubscriber", now, phone_absent=True)
     assert row.status == "failed"
+
+
+def test_a_failure_that_is_not_the_phones_fault_fails_the_row_but_pauses_nobody(app, factory):
+    household = factory.household(factory.village())
+    enrollment = db.session.scalar(select(Enrollment))
+    now = utcnow()
+    for n in range(6):
+        row = queue_sms(household.caregivers[0].phone, f"L{n}", "lesson", f"l:{n}")
+        row.enrollment_id = enrollment.id
+        db.session.flush()
+        outcomes.message_failed(
+            row, "kannel refused (403): Authorization failed", now, phone_fault=False
+        )
+        assert row.status == "failed"
+    db.session.commit()
+    assert (enrollment.consecutive_failures, enrollment.state) == (0, "active")
 
 
 def test_five_failures_in_a_row_pause_the_enrollment_and_tell_the_facilitator(app, factory):

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from menus.engine import respond
+from menus import engine
 from messages.lessons import load_catalog
 from service.models import (
     AuditLog,
@@ -27,10 +27,17 @@ from service.states import (
     PersonStatus,
 )
 from tests.fixtures.ussd import add_meeting
+from workers.gateway import africastalking as at
 
 THIS_YEAR = datetime.now(UTC).year
 
 PHONE = "+6281377700001"
+
+
+def respond(session_id, phone, text, now):
+    """The engine's answer as Africa's Talking's module sends it to the phone (CON/END)."""
+    reply = engine.respond(session_id, phone, text, screen_chars=at.USSD_SCREEN_CHARS, now=now)
+    return at.ussd_answer(reply.text, reply.ended)
 
 
 @pytest.fixture

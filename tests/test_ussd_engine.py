@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 import menus.data.caregiver
 from menus.context import ROOTS, Hop
-from menus.engine import PAGE_BUDGET
 from menus.engine import _layout as layout
+from menus.engine import page_budget
 from menus.paging import paginate
 from menus.registry import REGISTRY, DuplicateScreen, Registry, Screen
 from menus.store import State
@@ -25,6 +25,9 @@ from service.models import Child, Household, OutboxMessage, db
 from service.redis_client import get_redis
 from service.redis_keys import USSD_SESSION, key
 from tests.fixtures.ussd import TOKEN, UssdSession
+from workers.gateway.africastalking import USSD_SCREEN_CHARS
+
+PAGE_BUDGET = page_budget(USSD_SCREEN_CHARS)  # what a page may use on Africa's Talking
 
 PHONE = "+6281377700001"
 
@@ -122,7 +125,8 @@ def test_every_fixed_menu_fits_one_page_with_its_options(app, lang):
             continue
         depth = 1 if screen.name in ROOTS.values() else 3
         state = State(phone=PHONE, role="guest", lang=lang, stack=[["x", 0, None]] * depth)
-        pages, _ = layout(Hop(state, now=None, config=app.config), screen, state.stack[-1])
+        hop = Hop(state, now=None, config=app.config)
+        pages, _ = layout(hop, screen, state.stack[-1], PAGE_BUDGET)
         assert len(pages) == 1 and len(pages[0].text) <= PAGE_BUDGET, (screen.name, pages)
 
 

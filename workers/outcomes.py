@@ -10,7 +10,6 @@ from service.states import EnrollmentState, MessageStatus
 
 FAILURES_BEFORE_PAUSE = 5
 ABSENT_RETRY_AFTER = timedelta(hours=6)
-ABSENT_REASONS = {"AbsentSubscriber"}
 
 
 def message_delivered(row, now):
@@ -20,14 +19,21 @@ def message_delivered(row, now):
         enrollment.consecutive_failures = 0
 
 
-def message_failed(row, reason, now):
-    """Mark failed (or retry an absent phone once, six hours later) and count the streak."""
-    if reason in ABSENT_REASONS and row.absent_retries == 0:
+def message_failed(row, reason, now, *, phone_absent=False, phone_fault=True):
+    """Mark failed and count the recipient's streak.
+
+    `phone_absent` (the network found the phone off or out of reach): retry once, six hours
+    later. `phone_fault=False` (the failure was ours, e.g. the gateway refused our login): the
+    row fails but the person's streak does not grow, so a misconfiguration pauses nobody.
+    """
+    if phone_absent and row.absent_retries == 0:
         row.absent_retries += 1
-        row.status, row.failure_reason = MessageStatus.PENDING, f"retrying: {reason}"
+        row.status, row.failure_reason = MessageStatus.PENDING, f"retrying: {reason}"[:120]
         row.send_after, row.claimed_until, row.provider_id = now + ABSENT_RETRY_AFTER, None, None
         return
     row.status, row.failure_reason, row.claimed_until = MessageStatus.FAILED, reason[:120], None
+    if not phone_fault:
+        return
     for enrollment in _enrollments_of(row):
         _count_failure(enrollment, row, now)
 

@@ -121,7 +121,8 @@ def _send_chunk(gateway, body, rows):
     by_phone = defaultdict(list)
     for row in rows:
         by_phone[row.to_phone].append(row)
-    results = gateway.send(Batch(body=body, phones=list(by_phone)))
+    refs = {phone: same[0].id for phone, same in by_phone.items()}
+    results = gateway.send(Batch(body=body, phones=list(by_phone), refs=refs))
     now, retrying = utcnow(), []
     for result in results:
         for row in by_phone.pop(result.phone, []):
@@ -149,7 +150,7 @@ def _apply(row, result, now):
     elif result.retryable and row.attempts < MAX_ATTEMPTS:
         return _retry_later(row, result.reason, now)
     else:
-        outcomes.message_failed(row, result.reason or "failed", now)
+        outcomes.message_failed(row, result.reason or "failed", now, phone_fault=result.phone_fault)
     return None
 
 

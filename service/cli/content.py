@@ -12,6 +12,7 @@ from messages.coverage import Coverage, coverage
 from messages.lessons import LANGUAGES, TRACKS, check_content, load_catalog
 from messages.translations import translation_problems, unknown_keys
 from service import review
+from workers.gateway.africastalking import USSD_SCREEN_CHARS
 
 content = AppGroup("content", help="Lesson content and translations: validation and coverage.")
 
@@ -60,7 +61,7 @@ def check(path: Path | None) -> None:
     """Validate every lesson and translation; report coverage; exit 1 on any problem."""
     problems = check_content(path)
     if path is None:
-        problems += translation_problems() + screen_problems()
+        problems += translation_problems() + screen_problems(USSD_SCREEN_CHARS)
     for problem in problems:
         click.echo(problem)
     if problems:

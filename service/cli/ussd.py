@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from menus.engine import respond
 from service.phones import try_normalise
+from workers.gateway.africastalking import USSD_SCREEN_CHARS
 
 
 @click.command("ussd")
@@ -22,9 +23,9 @@ def ussd(phone, session_id):
     stdin = sys.stdin
     keys = []
     while True:
-        reply = respond(session_id, phone, "*".join(keys))
-        click.echo(reply[4:])
-        if reply.startswith("END"):
+        reply = respond(session_id, phone, "*".join(keys), screen_chars=USSD_SCREEN_CHARS)
+        click.echo(reply.text)
+        if reply.ended:
             return
         click.echo("> ", nl=False)
         line = stdin.readline()

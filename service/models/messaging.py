@@ -31,7 +31,7 @@ class OutboxMessage(db.Model):
     lesson_id: Mapped[str | None] = mapped_column(String(32))
     send_after: Mapped[datetime | None] = mapped_column(UTCDateTime)  # retry or quiet hours
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a sender holds it
-    absent_retries: Mapped[int] = mapped_column(default=0)  # AbsentSubscriber re-sends so far
+    absent_retries: Mapped[int] = mapped_column(default=0)  # re-sends after an absent phone
     # False only for the few SMS that must reach a number that opted out (STOP's confirmation)
     respect_opt_out: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -52,6 +52,7 @@ class InboundMessage(db.Model):
     from_phone: Mapped[str] = mapped_column(String(32), index=True)  # as received
     to: Mapped[str | None] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text, default="")
+    truncated_from: Mapped[int | None]  # the text's length before it was cut; None when whole
     date: Mapped[str | None] = mapped_column(String(40))  # the gateway's own timestamp text
     raw: Mapped[dict] = mapped_column(JSON, default=dict)
     state: Mapped[str] = mapped_column(String(16), default=InboundState.RECEIVED, index=True)

@@ -28,6 +28,7 @@ from service.web import auth, locale
 from service.web.admin import filters
 from service.web.locale import N_
 from service.web.locale import gettext as _
+from workers.gateway import africastalking as at
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates")
 auth.guard_blueprint(bp)
@@ -103,7 +104,8 @@ def parse_ussd(status, body):
 
 def ask_ussd(phone, session_id, text):
     """One USSD round trip through the handler the `/ussd` route calls."""
-    return parse_ussd(200, respond(session_id, phone, text))
+    reply = respond(session_id, phone, text, screen_chars=at.USSD_SCREEN_CHARS)
+    return parse_ussd(200, at.ussd_answer(reply.text, reply.ended))
 
 
 def tell_session_ended(session_id):

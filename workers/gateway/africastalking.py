@@ -1,17 +1,37 @@
-"""Africa's Talking through its official SDK; AT_BASE_URL can point it at another host."""
+"""Africa's Talking: its whole protocol, SMS (through the official SDK; AT_BASE_URL can point it
+at another host), its SMS callbacks, and the USSD request and answer format (CON/END)."""
 
 import logging
+from dataclasses import dataclass
 
 import requests
 from africastalking.Service import AfricasTalkingException, validate_phone
 from africastalking.SMS import SMSService
 
-from workers.gateway.base import SendResult
+from service.states import MessageStatus
+from workers.gateway.base import DeliveryReport, SendResult
+from workers.gateway.status import note_error
 
 log = logging.getLogger("asuh.sms.at")
 
 ACCEPTED = {100, 101, 102}  # Processed, Sent, Queued
 RETRYABLE = {401, 405, 500, 501}  # RiskHold, InsufficientBalance, InternalServerError, GatewayError
+# Delivery-report status words -> what the row becomes
+REPORTS = {
+    "Success": MessageStatus.DELIVERED,
+    "Sent": MessageStatus.SENT,
+    "Submitted": MessageStatus.SENT,
+    "Buffered": MessageStatus.SENT,
+    "Rejected": MessageStatus.FAILED,
+    "Failed": MessageStatus.FAILED,
+    "Expired": MessageStatus.FAILED,
+    "AbsentSubscriber": MessageStatus.FAILED,
+}
+ABSENT = "AbsentSubscriber"  # the phone was off or out of reach: worth one later retry
+NOT_THE_PHONE = {402}  # InvalidSenderId: our sender id, not the person's number
+MAX_PROVIDER_ID = 80
+USSD_MAX_REPLY = 182  # AT cuts a USSD answer after this many characters, "CON " included
+USSD_SCREEN_CHARS = USSD_MAX_REPLY - len("CON ")  # what the menu text itself may use
 
 
 class AfricasTalkingGateway:
@@ -49,6 +69,7 @@ class AfricasTalkingGateway:
             reply = self.sms.send(batch.body, valid, sender_id=self.sender_id)
         except (AfricasTalkingException, requests.RequestException, ValueError) as error:
             log.warning("gateway request failed for %d recipients: %s", len(valid), error)
+            note_error(self.name, f"request failed: {str(error)[:200]}")
             return results + [_request_failed(phone, error) for phone in valid]
         return results + _per_recipient(reply, valid)
 
@@ -84,4 +105,59 @@ def _result(phone, entry):
         parts=entry.get("messageParts") if ok else None,
         retryable=not ok and code in RETRYABLE,
         reason=None if ok else status or f"statusCode {code}",
+        phone_fault=code not in NOT_THE_PHONE,
     )
+
+
+def inbound_fields(call):
+    """AT's inbound callback (from, to, text, date, id[, linkId, networkCode]) as it is stored."""
+    return {_clean(key): _clean(value) for key, value in call.form.items()}
+
+
+def _clean(value):
+    """Text a database will take: no NUL characters (PostgreSQL refuses them)."""
+    return str(value).replace("\x00", "\ufffd")
+
+
+def parse_report(call):
+    """AT's delivery callback (id, status, phoneNumber[, failureReason]) as a DeliveryReport."""
+    form = call.form
+    provider_id = (form.get("id") or "").strip()
+    if not provider_id or len(provider_id) > MAX_PROVIDER_ID:
+        return None
+    word = (form.get("status") or "").strip()
+    status = REPORTS.get(word)
+    reason = (form.get("failureReason") or "").strip() or word
+    return DeliveryReport(
+        status=status,
+        provider_id=provider_id,
+        reason=reason if status == MessageStatus.FAILED else None,
+        phone_absent=ABSENT in (word, reason),
+    )
+
+
+@dataclass(frozen=True)
+class UssdHop:
+    """One USSD callback: the session, the caller, and every key so far joined by `*`."""
+
+    session_id: str
+    phone: str
+    text: str
+
+
+def ussd_hop(form):
+    """AT's USSD callback (sessionId, serviceCode, phoneNumber, text[, networkCode])."""
+    return UssdHop(form.get("sessionId", ""), form.get("phoneNumber", ""), form.get("text", ""))
+
+
+def ussd_answer(text, ended):
+    """`CON text` while the session goes on, `END text` when it ends; never over 182 chars."""
+    answer = ("END " if ended else "CON ") + text
+    if len(answer) > USSD_MAX_REPLY:
+        log.warning("ussd: answer of %d characters cut: %r", len(answer), answer[:60])
+    return answer[:USSD_MAX_REPLY]
+
+
+def ussd_session_id(form):
+    """The session an end-of-session notice (POST /ussd/events) is about."""
+    return form.get("sessionId", "")

@@ -13,6 +13,11 @@ class ConsoleGateway:
 
     name = "console"
 
+    @classmethod
+    def from_config(cls, config):
+        """Nothing to configure: every laptop can run it."""
+        return cls()
+
     def send(self, batch):
         """Log the body once per recipient and report each as sent."""
         results = []

@@ -1,6 +1,6 @@
 """The overview: headline numbers and three charts."""
 
-from flask import render_template
+from flask import current_app, render_template
 
 from service.models import utcnow
 from service.web.admin import charts
@@ -9,6 +9,7 @@ from service.web.admin.filters import short_day
 from service.web.admin.queries import overview as numbers
 from service.web.admin.queries import series, villages
 from service.web.locale import gettext as _
+from workers.gateway import last_error
 
 GLANCE_ROWS = 8  # villages listed next to the rate chart, lowest delivery first
 
@@ -60,4 +61,5 @@ def overview():
         enrolled_svg=enrollment_chart(enrolled),
         rates_svg=village_rate_chart(rates),
         glance=rates[:GLANCE_ROWS],
+        gateway={"name": current_app.config["SMS_GATEWAY"], "error": last_error()},
     )
