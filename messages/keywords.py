@@ -2,12 +2,19 @@
 
 Each keyword has an Indonesian name and an English alias, a handler named by dotted path
 (imported only when a message needs it), who may use it, and the help text keys that give
-its format and a correct example in each language.
+its format and a correct example in each language. Other languages add the words their
+speakers send in their glossary's [keywords] table (messages/glossary/<code>.toml).
 """
 
 import difflib
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
+
+from messages.glossary import glossaries
+from service.languages import extra_dirs, registry
+
+ALIAS_LANGUAGE = "en"  # the language each keyword's `alias` is written in
 
 
 class Audience(StrEnum):
@@ -31,9 +38,9 @@ class Keyword:
 
     def words(self):
         """(word, language it implies) for every word that calls this keyword."""
-        pairs = [(self.name, "id")]
+        pairs = [(self.name, registry().root.code)]
         if self.alias:
-            pairs.append((self.alias, "en"))
+            pairs.append((self.alias, ALIAS_LANGUAGE))
         return pairs
 
 
@@ -62,20 +69,77 @@ class Registry:
     def __iter__(self):
         return iter(self._keywords)
 
-    def lookup(self, word):
-        """(keyword, language the word implies) or (None, None)."""
-        return self._by_word.get((word or "").upper(), (None, None))
+    def lookup(self, word, alone=True):
+        """(keyword, language the word implies) or (None, None).
+
+        A glossary's word for a keyword anyone may send counts only as the whole message
+        (`alone`): "MANDHEG sekolah" tells of a child leaving school, it does not stop SMS.
+        """
+        word = (word or "").upper()
+        if word in self._by_word:
+            return self._by_word[word]
+        keyword, language = self.glossary_words().get(word, (None, None))
+        if keyword is None or (keyword.audience == Audience.ANYONE and not alone):
+            return None, None
+        return keyword, language
+
+    def glossary_words(self):
+        """{word: (keyword, language)} from the glossaries' [keywords] tables."""
+        return _glossary_words(self, extra_dirs())
+
+    def word_in(self, keyword, language):
+        """The word a speaker of `language` types for a keyword (in help texts)."""
+        own = [
+            w for w, (k, lang) in self.glossary_words().items() if k is keyword and lang == language
+        ]
+        if own:
+            return own[0]
+        return keyword.alias if language == ALIAS_LANGUAGE and keyword.alias else keyword.name
 
     def suggest(self, word, audience=None):
         """The keyword word nearest a typo ("DAFTR" -> "DAFTAR"), or None."""
+        every = {**self.glossary_words(), **self._by_word}
         candidates = [
-            w for w, (k, _) in self._by_word.items() if audience is None or k.audience in audience
+            w for w, (k, _) in every.items() if audience is None or k.audience in audience
         ]
         found = difflib.get_close_matches((word or "").upper(), candidates, n=1, cutoff=0.6)
         return found[0] if found else None
 
     def for_audience(self, audiences):
         return [keyword for keyword in self._keywords if keyword.audience in audiences]
+
+
+@functools.lru_cache(maxsize=16)
+def _glossary_words(keywords, extra):
+    """Each glossary word for a known keyword that no keyword or earlier language has taken."""
+    found = {}
+    for code, glossary in glossaries().items():
+        for canonical, words in glossary.keywords.items():
+            keyword = keywords._by_word.get(canonical, (None, None))[0]
+            for word in words if keyword is not None else ():
+                if word not in keywords._by_word and word not in found:
+                    found[word] = (keyword, code)
+    return found
+
+
+def alias_problems():
+    """Glossary keyword words that name no keyword or that another word already claims."""
+    problems: list[str] = []
+    claimed: dict[str, str] = {}
+    for code, glossary in glossaries().items():
+        for canonical, words in glossary.keywords.items():
+            if canonical not in KEYWORDS._by_word:
+                problems.append(f"glossary/{code}.toml [keywords]: {canonical} is not a keyword")
+                continue
+            for word in words:
+                owner = KEYWORDS._by_word.get(word, (None, None))[0]
+                if owner is not None or claimed.get(word, code) != code:
+                    taken = owner.name if owner else f"glossary/{claimed[word]}.toml"
+                    problems.append(
+                        f"glossary/{code}.toml [keywords]: {word} is taken already ({taken})"
+                    )
+                claimed.setdefault(word, code)
+    return problems
 
 
 def _h(module, function):
@@ -93,6 +157,7 @@ KEYWORDS = Registry(
         Keyword("GANTI", "CHANGE", _h("households", "change_phone")),
         Keyword("HAPUS", "REMOVE", _h("households", "remove")),
         Keyword("INFO", None, _h("households", "info")),
+        Keyword("BAHASA", "LANGUAGE", _h("language", "set_language")),
         Keyword("KONFIRMASI", "CONFIRM", _h("households", "confirm")),
         Keyword("REMAJA", "TEEN", _h("adolescent", "request")),
         Keyword("PERTEMUAN", "MEET", _h("meetings", "schedule")),

@@ -9,10 +9,11 @@ from datetime import date
 
 from messages.lesson_data import AGE_BANDS, SOURCE_LANGUAGE, Guide, Lesson, Review
 from messages.textcheck import char_problems, check_text, faith_problems, wording_problems
+from service import languages as registry
 from service.brand import PREFIX
 
 MAX_TITLE = 30
-GUIDE_LANGUAGES = ("id", "en")  # the facilitators' source languages carry printable guides
+GUIDE_LANGUAGES = registry.Codes(sources_only=True)  # the source languages carry printable guides
 GUIDE_WORDS = 350  # about what one A4 sheet holds at a readable size
 GUIDE_STEPS = (4, 8)
 GUIDE_QUESTIONS = (3, 5)

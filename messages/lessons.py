@@ -1,10 +1,14 @@
 """Lesson catalog: loads the per-track TOML files and regional packs, renders SMS bodies and
-checks the content."""
+checks the content.
+
+Tracks are written in full in the source languages (id, en). A translated language may cover
+only some lessons: each lesson it lacks is taken, lesson by lesson, from the next language of
+its fallback chain in the language registry (jv -> id), so a track always runs in full.
+"""
 
 from __future__ import annotations
 
 import functools
-import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,15 +23,16 @@ from messages.lesson_data import (
     pack_from,
     review_from,
 )
-from messages.lesson_rules import MODULES, SHIPPED, Rules, check_lesson, review_problems
+from messages.lesson_rules import MODULES, SHIPPED, Rules, check_lesson
 from messages.pack_check import Place, check_packs
 from messages.placeholders import LOCAL_SERVICES, PLACEHOLDERS, fill_placeholders, first_value
+from service import languages as registry
+from service.review import lesson_review_problems
 
 # Re-exported: the rest of the code reads lessons through this module.
 __all__ = ["AGE_BANDS", "MODULES", "PLACEHOLDERS", "Place", "TRACKS", "fill_placeholders"]
 
-LANGUAGES = ("id", "en")  # the source languages: every track, complete
-TRANSLATION_CODE = re.compile(r"[a-z]{2,3}")  # jv, su, sas: may cover part of a track
+LANGUAGES = registry.Codes(sources_only=True)  # the languages every track is written in
 
 DEFAULT_PATH = Path(__file__).with_name("lessons")
 PACKS_DIR = "packs"
@@ -99,19 +104,44 @@ class Catalog:
 
     A place (village, province) gets the track's lessons with its packs' own lessons inserted
     after their anchors; positions (what an enrollment counts) are positions in that sequence.
+
+    `tracks` holds what the files say; `lessons()` gives a track as a language's reader gets
+    it, each lesson missing in that language taken from the next one of its `chains` entry.
     """
 
     path: Path
     tracks: dict[tuple[str, str], list[Lesson]]
     packs: tuple[Pack, ...] = ()
+    chains: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    root: str = SOURCE_LANGUAGE  # the language whose files fix each track's lessons and order
     _memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def lessons(self, track: str, language: str) -> list[Lesson]:
-        """Lessons of a track in sending order (every village's; no regional lessons)."""
-        try:
+        """Lessons of a track in sending order (every village's; no regional lessons), each in
+        the first language of the reader's fallback chain that has it."""
+        key = ("resolved", str(track), language)
+        if key not in self._memo:
+            self._memo[key] = self._resolve(str(track), language)
+        return list(self._memo[key])
+
+    def chain(self, language: str | None) -> tuple[str, ...]:
+        """Where a reader of `language` finds a lesson: the language, then its fallbacks."""
+        found = self.chains.get(language or "")
+        if found is not None:
+            return found
+        known = any(lang == language for _, lang in self.tracks)  # files of an unknown language
+        return tuple(dict.fromkeys((language, self.root))) if known else (self.root,)
+
+    def _resolve(self, track: str, language: str) -> list[Lesson]:
+        """The track's lessons for a reader of `language`, positions as in the root language."""
+        order = self.tracks.get((track, self.root)) or self.tracks.get((track, language))
+        if order is None:
+            raise KeyError(f"no lessons for track {track!r} in language {language!r}")
+        if language not in self.chains and (track, language) in self.tracks:
             return list(self.tracks[(track, language)])
-        except KeyError:
-            raise KeyError(f"no lessons for track {track!r} in language {language!r}") from None
+        written = [{x.id: x for x in self.tracks.get((track, c), ())} for c in self.chain(language)]
+        picked = (next((by_id[x.id] for by_id in written if x.id in by_id), x) for x in order)
+        return [replace(lesson, position=i) for i, lesson in enumerate(picked)]
 
     def count(self, track: str, village=None, province=None) -> int:
         """How many lessons a track has for a place (the same in every language)."""
@@ -138,7 +168,7 @@ class Catalog:
         """Lesson ids of a place's track: the base order with pack lessons after anchors."""
         key = ("ids", track, _norm(village), _norm(province))
         if key not in self._memo:
-            base = self.tracks.get((track, SOURCE_LANGUAGE)) or next(
+            base = self.tracks.get((track, self.root)) or next(
                 (v for (t, _), v in self.tracks.items() if t == track), []
             )
             ids, last = [x.id for x in base], {}
@@ -150,8 +180,9 @@ class Catalog:
         return self._memo[key]
 
     def _by_id(self, track, lesson_id, language) -> Lesson:
-        """A lesson of the track or of a pack, in the language or else in Indonesian."""
-        for lang in dict.fromkeys((language, SOURCE_LANGUAGE)):
+        """A lesson of the track or of a pack, in the first language of the reader's chain that
+        has it (the root language last)."""
+        for lang in dict.fromkeys((*self.chain(language), self.root)):
             for lesson in self.tracks.get((track, lang), ()):
                 if lesson.id == lesson_id:
                     return lesson
@@ -161,6 +192,12 @@ class Catalog:
                     if found is not None:
                         return found
         raise KeyError(f"lesson {lesson_id!r} not found in {track} ({language})")
+
+    def find_along(self, lesson_id: str, language: str) -> Lesson | None:
+        """A lesson of any track or pack by id, in the first language of the reader's fallback
+        chain that has it."""
+        found = (self.find(lesson_id, lang) for lang in self.chain(language))
+        return next((lesson for lesson in found if lesson is not None), None)
 
     def find(self, lesson_id: str, language: str) -> Lesson | None:
         """A lesson of any track or pack by id, written in exactly this language."""
@@ -328,13 +365,16 @@ def _parse(file: Path, problems: list[str], shown: str | None = None) -> dict | 
         return None
 
 
-def _read(path: Path) -> _Raw:
-    """Every lesson and pack file under a catalog directory."""
+def _read(path: Path, extra: tuple[Path, ...] = ()) -> _Raw:
+    """Every lesson and pack file under a catalog directory (and extra language folders)."""
     raw = _Raw()
     if not path.is_dir():
         raw.problems.append(f"{path}: lesson directory not found")
         return raw
-    for file in sorted(path.glob("*.toml")):
+    for file in [
+        *sorted(path.glob("*.toml")),
+        *(f for d in extra for f in sorted(d.glob("*.toml"))),
+    ]:
         if (data := _parse(file, raw.problems)) is not None:
             raw.files[file] = data
     for file in sorted((path / PACKS_DIR).glob("*.toml")):
@@ -384,52 +424,62 @@ def pack_slug(file: Path) -> str:
     return file.name.split(".")[0]
 
 
-def _build(path: Path, raw: _Raw) -> Catalog:
-    """A Catalog from parsed files."""
+def _build(path: Path, raw: _Raw, languages: registry.Registry) -> Catalog:
+    """A Catalog from parsed files, with each registered language's fallback chain."""
     tracks = dict(_track_lessons(data) for data in raw.files.values())
     packs = [pack_from(pack_slug(f), f"{PACKS_DIR}/{f.name}", d) for f, d in raw.packs.items()]
     source = _source_lessons(tracks, packs)
     tracks = {key: _inherit(lessons, source) for key, lessons in tracks.items()}
     packs = [replace(p, lessons=tuple(_inherit(list(p.lessons), source))) for p in packs]
-    return Catalog(path=path, tracks=tracks, packs=tuple(packs))
+    chains = {code: languages.chain(code) for code in languages.codes()}
+    root = languages.root.code
+    return Catalog(path=path, tracks=tracks, packs=tuple(packs), chains=chains, root=root)
+
+
+def load_catalog(path: str | Path | None = None) -> Catalog:
+    """The catalog at path (default: shipped lessons and the app's extra language folders)."""
+    return _load_catalog(str(path) if path else None, registry.extra_dirs())
 
 
 @functools.lru_cache(maxsize=16)
-def load_catalog(path: str | Path | None = None) -> Catalog:
-    """The catalog at path (default: shipped lessons), parsed once; files change only on deploy."""
-    path = Path(path or DEFAULT_PATH)
-    raw = _read(path)
+def _load_catalog(path: str | None, extra: tuple[str, ...]) -> Catalog:
+    """Parsed once per process and registry; files change only on deploy."""
+    languages = registry.load(extra)
+    folder = Path(path or DEFAULT_PATH)
+    raw = _read(folder, () if path else _extra_folders(languages))
     if raw.problems:
         raise ContentError("; ".join(raw.problems))
-    return _build(path, raw)
+    return _build(folder, raw, languages)
+
+
+load_catalog.cache_clear = _load_catalog.cache_clear  # type: ignore[attr-defined]
+
+
+def _extra_folders(languages: registry.Registry) -> tuple[Path, ...]:
+    """The lesson folders of the languages added from extra folders."""
+    return tuple(d for d in languages.part_folders(registry.LESSON_PART)[1:] if d.is_dir())
 
 
 # ---------------------------------------------------------------- checking
 
 
-def _check_file_header(file: Path, data: dict) -> list[str]:
+def _check_file_header(file: Path, data: dict, languages: registry.Registry) -> list[str]:
     """A track file says which track and language it holds, matching its name."""
     track, language = data.get("track"), data.get("language")
     problems = []
     if track not in TRACKS:
         problems.append(f"{file.name}: unknown track {track!r}; use one of {', '.join(TRACKS)}")
-    if language not in LANGUAGES:
-        problems += _translation_header(file, language, data)
+    if language not in languages:
+        problems.append(
+            f"{file.name}: unknown language {language!r}; register it in service/languages.toml"
+        )
+    elif not languages.get(language).source:
+        problems += _check_translated_header(file, data, languages.get(language))
     if file.name != f"{track}.{language}.toml":
         problems.append(f"{file.name}: should be named {track}.{language}.toml")
     if not isinstance(data.get("lesson"), list) or not data["lesson"]:
         problems.append(f"{file.name}: no [[lesson]] tables")
     return problems
-
-
-def _translation_header(file: Path, language: object, data: dict) -> list[str]:
-    """A translation (any language but the source ones) says who reviewed it, if anyone."""
-    if not isinstance(language, str) or not TRANSLATION_CODE.fullmatch(language):
-        return [f"{file.name}: unknown language {language!r}"]
-    review = review_from(data.get("review"))
-    if review is None:
-        return [f'{file.name}: a translation needs [review] (status = "draft" until reviewed)']
-    return review_problems(file.name, review)
 
 
 def _check_ids(catalog: Catalog, files: dict[tuple[str, str], str]) -> list[str]:
@@ -447,36 +497,37 @@ def _check_ids(catalog: Catalog, files: dict[tuple[str, str], str]) -> list[str]
     return problems
 
 
-def _check_languages(catalog: Catalog, files: dict, rules: Rules) -> list[str]:
-    """Every track in every language, same ids in the same order, same topics and bands."""
-    problems = []
-    for track in TRACKS:
-        present = [lang for lang in LANGUAGES if (track, lang) in catalog.tracks]
-        problems += [f"{track}.{lang}.toml: missing" for lang in LANGUAGES if lang not in present]
-        if present:
-            problems += _check_track_count(catalog, track, present[0], rules)
-        for other in present[1:]:
-            problems += _compare(catalog, track, present[0], other, files)
-    for track, language in catalog.tracks:
-        if language not in LANGUAGES and (track, SOURCE_LANGUAGE) in catalog.tracks:
-            problems += _compare_translation(catalog, track, language, files)
+def _check_translated_header(file: Path, data: dict, language: registry.Language) -> list[str]:
+    """A translated file is reviewed or draft, says so, and belongs to a part it declares."""
+    problems = lesson_review_problems(file.name, data)
+    part = f"{registry.LESSON_PART}.{data.get('track')}"
+    if data.get("track") in TRACKS and not language.covers(part):
+        problems.append(
+            f"{file.name}: {language.code} does not list {part} in service/languages.toml"
+        )
     return problems
 
 
-def _compare_translation(catalog: Catalog, track: str, language: str, files) -> list[str]:
-    """A translation may cover part of a track (the rest falls back to Indonesian), but what
-    it covers is the Indonesian lessons, in their order, with their topics and bands."""
-    source = {x.id: x for x in catalog.tracks[(track, SOURCE_LANGUAGE)]}
-    own = catalog.tracks[(track, language)]
-    name = files[(track, language)]
-    problems = [f"{name} {x.id}: not in {track}.id.toml" for x in own if x.id not in source]
-    shared = [x for x in own if x.id in source]
-    if [x.id for x in shared] != [i for i in source if i in {x.id for x in shared}]:
-        problems.append(f"{name}: lessons not in the same order as in {SOURCE_LANGUAGE}")
-    for lesson in shared:
-        base = source[lesson.id]
-        if lesson.topic != base.topic or set(lesson.variants) != set(base.variants):
-            problems.append(f"{name} {lesson.id}: topic or age-band variants differ from id")
+def _check_languages(
+    catalog: Catalog, files: dict, rules: Rules, languages: registry.Registry
+) -> list[str]:
+    """Source languages: every track, same ids in the same order, same topics and bands.
+
+    A translated language may cover part of a track (the rest falls back along its chain);
+    what it has must match the source.
+    """
+    problems = []
+    sources = [language.code for language in languages.sources()]
+    for track in TRACKS:
+        present = [code for code in sources if (track, code) in catalog.tracks]
+        problems += [f"{track}.{code}.toml: missing" for code in sources if code not in present]
+        if present:
+            problems += _check_track_count(catalog, track, present[0], rules)
+        translated = [c for (t, c) in catalog.tracks if t == track and c not in sources]
+        for other in present[1:]:
+            problems += _compare(catalog, track, present[0], other, files)
+        for other in translated if present else ():
+            problems += _compare(catalog, track, present[0], other, files, partial=True)
     return problems
 
 
@@ -488,15 +539,24 @@ def _check_track_count(catalog: Catalog, track: str, language: str, rules: Rules
     return []
 
 
-def _compare(catalog: Catalog, track: str, base: str, other: str, files) -> list[str]:
-    """Lesson-by-lesson parity of one language against the base language."""
+def _compare(catalog: Catalog, track: str, base: str, other: str, files, partial=False):
+    """Lesson-by-lesson parity of one language against the base language.
+
+    `partial`: a translation may lack lessons (they fall back), never add its own.
+    """
     a = {x.id: x for x in catalog.tracks[(track, base)]}
     b = {x.id: x for x in catalog.tracks[(track, other)]}
     problems = [
-        f"{files[(track, other)]} {i}: missing (present in {base})" for i in a if i not in b
+        f"{files[(track, other)]} {i}: missing (present in {base})"
+        for i in a
+        if i not in b and not partial
     ]
     problems += [
-        f"{files[(track, base)]} {i}: missing (present in {other})" for i in b if i not in a
+        f"{files[(track, other)]} {i}: not a lesson of {files[(track, base)]}"
+        if partial
+        else f"{files[(track, base)]} {i}: missing (present in {other})"
+        for i in b
+        if i not in a
     ]
     shared_a = [i for i in a if i in b]
     if shared_a != [i for i in b if i in a]:
@@ -517,15 +577,22 @@ def check_content(path=None, rules: Rules = SHIPPED, places=None) -> list[str]:
     `places` are the database's villages (when there is a database): each must have every
     local service its packs name filled; without them the packs' defaults must fill them.
     """
-    path = Path(path or DEFAULT_PATH)
-    raw = _read(path)
+    languages = registry.registry()
+    folder = Path(path or DEFAULT_PATH)
+    raw = _read(folder, () if path else _extra_folders(languages))
     problems = list(raw.problems)
     for file, data in raw.files.items():
-        problems += _check_file_header(file, data)
-    catalog = _build(path, raw)
+        problems += _check_file_header(file, data, languages)
+    catalog = _build(folder, raw, languages)
     files = {_track_lessons(d)[0]: f.name for f, d in raw.files.items()}
     for key, lessons in catalog.tracks.items():
         problems += [p for lesson in lessons for p in check_lesson(files[key], lesson, rules)]
     problems += _check_ids(catalog, files)
-    problems += _check_languages(catalog, files, rules)
+    problems += _check_languages(catalog, files, rules, languages)
     return problems + check_packs(catalog, raw.packs, LANGUAGES, rules, places)
+
+
+def read_lesson_files(path: str | Path | None = None) -> dict[Path, dict]:
+    """The parsed track files (shipped and extra), for coverage, review and glossary reports."""
+    folder = Path(path or DEFAULT_PATH)
+    return _read(folder, () if path else _extra_folders(registry.registry())).files

@@ -8,6 +8,8 @@ from messages.gsm import non_gsm_characters, segment_info, to_gsm
 from messages.placeholders import BRACED_RE, PLACEHOLDER_RE, PLACEHOLDERS, worst_case
 from service.brand import PREFIX
 
+WORDING_LANGUAGE = "id"  # ID_WORDING holds Indonesian names
+
 MAX_SEGMENTS = 2
 TWO_PARTS = 2 * 153  # septets two GSM-7 parts hold
 # The code puts the brand ("Asuh: ") in front of every SMS, so a text may use the rest.
@@ -60,7 +62,7 @@ def _placeholder_problems(where: str, label: str, text: str) -> list[str]:
 
 def wording_problems(where: str, label: str, text: str, language: str) -> list[str]:
     """Indonesian texts use the one agreed name for each thing."""
-    if language != "id":
+    if language != WORDING_LANGUAGE:
         return []
     lowered = " ".join(text.split()).casefold()
     return [

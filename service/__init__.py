@@ -61,9 +61,10 @@ def _init_logging():
 def _init_extensions(app):
     from flask_migrate import Migrate
 
-    from service import redis_client
+    from service import languages, redis_client
     from service.models import db
 
+    languages.init_app(app)
     db.init_app(app)
     Migrate(
         app,

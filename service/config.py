@@ -14,6 +14,7 @@ DEFAULT_SMS_GATEWAY = "console"
 DEFAULT_AT_BASE_URL = "https://api.africastalking.com"
 DEFAULT_USSD_SERVICE_CODE = "*384*123#"
 DEFAULT_LANGUAGE = "id"
+DEFAULT_DASHBOARD_LANGUAGE = "id"  # a new dashboard account reads Indonesian
 DEFAULT_PORT = 8000
 DEFAULT_SMS_MAX_PER_SECOND = 50
 DEFAULT_USSD_SESSION_TTL = 300
@@ -49,8 +50,6 @@ DEFAULT_KANNEL_SENDSMS_URL = "http://127.0.0.1:13013/cgi-bin/sendsms"
 DEFAULT_KANNEL_CONCURRENCY = 8  # sendsms requests in flight at once per worker
 DEFAULT_KANNEL_TIMEOUT = 10.0  # seconds to wait for Kannel's answer before retrying later
 DEFAULT_INBOUND_MAX_TEXT = 1600  # characters of an inbound SMS kept; the rest is cut (10 parts)
-
-SUPPORTED_LANGUAGES = ("id", "en")
 
 DEVELOPMENT = "development"  # ASUH_ENV for laptops, `make run` and tests; anything else is strict
 DEFAULT_ENV = DEVELOPMENT
@@ -108,6 +107,8 @@ def from_environment():
         "AT_BASE_URL": _env("AT_BASE_URL", DEFAULT_AT_BASE_URL).rstrip("/"),
         "USSD_SERVICE_CODE": _env("USSD_SERVICE_CODE", DEFAULT_USSD_SERVICE_CODE),
         "DEFAULT_LANGUAGE": _env("DEFAULT_LANGUAGE", DEFAULT_LANGUAGE),
+        "DASHBOARD_LANGUAGE": _env("DASHBOARD_LANGUAGE", DEFAULT_DASHBOARD_LANGUAGE),
+        "LANGUAGE_DIRS": _env("LANGUAGE_DIRS", ""),  # extra language folders, os.pathsep-joined
         "PORT": int(_env("PORT", DEFAULT_PORT)),
         "SMS_MAX_PER_SECOND": float(_env("SMS_MAX_PER_SECOND", DEFAULT_SMS_MAX_PER_SECOND)),
         "USSD_SESSION_TTL": int(_env("USSD_SESSION_TTL", DEFAULT_USSD_SESSION_TTL)),

@@ -7,7 +7,7 @@ import pytest
 from service.models import AuditLog, Village, db
 from tests.fixtures.dashboard import form_token, sign_in
 
-PUBLIC = {"admin.login", "admin.static"}
+PUBLIC = {"admin.login", "admin.static", "admin.choose_language"}  # the sign-in page's language
 
 
 def guarded_routes(app):

@@ -16,6 +16,7 @@ NEW_CAREGIVER = "+6281299990001"
 def sign_in(page, base, username="ana"):
     page.goto(f"{base}/admin/")
     assert "/admin/login" in page.url
+    page.get_by_role("button", name="English").click()  # the sign-in page opens in Indonesian
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
@@ -61,7 +62,7 @@ def test_sign_in_and_read_the_overview_with_its_charts(
 def test_a_wrong_password_shows_a_message(live_server, browser_page, make_account):
     make_account("ana")
     page = browser_page
-    page.goto(f"{live_server}/admin/login")
+    page.goto(f"{live_server}/admin/login?lang=en")
     page.get_by_label("Username").fill("ana")
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()

@@ -29,7 +29,7 @@ def test_the_longest_session_guide_prints_on_one_a4_page(
     make_account("ana")
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(f"{live_server}/admin/login")
+    page.goto(f"{live_server}/admin/login?lang=en")  # the sign-in page opens in Indonesian
     page.get_by_label("Username").fill("ana")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
@@ -60,7 +60,7 @@ def test_a_guide_twice_as_long_would_need_a_second_page(
     make_account("ana")
     context = chromium.new_context()
     page = context.new_page()
-    page.goto(f"{live_server}/admin/login")
+    page.goto(f"{live_server}/admin/login?lang=en")  # the sign-in page opens in Indonesian
     page.get_by_label("Username").fill("ana")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()

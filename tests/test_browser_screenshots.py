@@ -1,4 +1,5 @@
-"""Screenshots of a lived-in demo (overview, simulator) and the narrow-screen layout.
+"""Screenshots of a lived-in demo (overview in Indonesian and English, simulator) and the
+narrow-screen layout in both languages.
 
 The PNGs go to a temporary folder; `ASUH_SCREENSHOTS=docs pytest tests/test_browser_screenshots.py`
 writes them to docs/ for the README.
@@ -140,11 +141,18 @@ def add_meetings(rng, now, villages):
 
 
 def sign_in(page, base):
+    """The demo officer, like every new account, reads the dashboard in Indonesian."""
     page.goto(f"{base}/admin/login")
-    page.get_by_label("Username").fill(DEMO_LOGIN[0])
-    page.get_by_label("Password").fill(DEMO_LOGIN[1])
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Nama pengguna").fill(DEMO_LOGIN[0])
+    page.get_by_label("Kata sandi").fill(DEMO_LOGIN[1])
+    page.get_by_role("button", name="Masuk").click()
     page.wait_for_url(f"{base}/admin/")
+
+
+def switch_language(page, name):
+    """Press the header's language button ("English" / "Bahasa Indonesia")."""
+    page.locator("form.lang").get_by_role("button", name=name).click()
+    page.wait_for_load_state()
 
 
 def keep(path, name):
@@ -159,8 +167,13 @@ def test_screenshots_of_the_overview_and_the_simulator(live_server, chromium, ru
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
     page = context.new_page()
     sign_in(page, live_server)
+    assert page.get_by_role("heading", name="Ringkasan program").is_visible()
     page.screenshot(path=tmp_path / "overview.png", full_page=True)
     keep(tmp_path / "overview.png", "overview.png")
+    switch_language(page, "English")
+    assert page.get_by_role("heading", name="Programme overview").is_visible()
+    page.screenshot(path=tmp_path / "overview-en.png", full_page=True)
+    keep(tmp_path / "overview-en.png", "overview-en.png")
 
     page.goto(f"{live_server}/simulator/")
     page.get_by_label("Someone in the demo").select_option(SHOWN_CAREGIVER)
@@ -171,7 +184,7 @@ def test_screenshots_of_the_overview_and_the_simulator(live_server, chromium, ru
     page.screenshot(path=tmp_path / "simulator.png", full_page=True)
     keep(tmp_path / "simulator.png", "simulator.png")
     context.close()
-    for name in ("overview.png", "simulator.png"):
+    for name in ("overview.png", "overview-en.png", "simulator.png"):
         assert (tmp_path / name).stat().st_size > 20_000  # a real picture, not a blank page
 
 
@@ -180,8 +193,10 @@ def test_pages_fit_a_narrow_phone_screen(live_server, chromium, runner):
     context = chromium.new_context(viewport={"width": 375, "height": 740})
     page = context.new_page()
     sign_in(page, live_server)
-    for path in PAGES:
-        page.goto(f"{live_server}{path}")
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, (path, overflow)
+    for language, then in (("id", "English"), ("en", "Bahasa Indonesia")):  # id words run longer
+        for path in PAGES:
+            page.goto(f"{live_server}{path}")
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, (language, path, overflow)
+        switch_language(page, then)
     context.close()

@@ -4,7 +4,6 @@ problem, rendering picks the right text and fills placeholders, and the CLI says
 import re
 
 import pytest
-from click.testing import CliRunner
 
 from messages.gsm import segment_info
 from messages.lessons import (
@@ -18,7 +17,6 @@ from messages.lessons import (
     check_content,
     load_catalog,
 )
-from service.cli.content import content
 from tests.content_catalog import TRY_THIS, cat, pack
 
 __all__ = ["cat"]
@@ -383,8 +381,10 @@ def test_catalog_positions_counts_and_caching(cat):
     assert catalog.lesson("migrant", 0, "id").position == 0
     with pytest.raises(IndexError):
         catalog.lesson("migrant", 18, "id")
+    assert [x.language for x in catalog.lessons("migrant", "jv")] == ["id"] * 18  # falls back
+    assert catalog.lessons("migrant", "xx") == catalog.lessons("migrant", "id")  # unknown code
     with pytest.raises(KeyError):
-        catalog.lessons("migrant", "jv")
+        catalog.lessons("cooking", "id")
 
 
 def test_unreadable_catalog_raises(cat):
@@ -420,18 +420,18 @@ def test_every_shipped_lesson_renders_to_at_most_two_gsm7_sms():
 # ---------------------------------------------------------------- the CLI
 
 
-def test_cli_check_passes_on_the_shipped_content():
-    result = CliRunner().invoke(content, ["check"])
+def test_cli_check_passes_on_the_shipped_content(runner):
+    result = runner.invoke(args=["content", "check"])
     assert result.exit_code == 0, result.output
-    ok = result.output.splitlines()[-1]
+    ok = next(line for line in result.output.splitlines() if line.startswith("OK:"))
     assert re.match(r"OK: \d+ lessons in 4 tracks, \d+ languages, \d+ regional packs?", ok), ok
     lessons = int(ok.split()[1])
     assert lessons == sum(load_catalog().count(t) for t in TRACKS) >= sum(MIN_LESSONS.values())
 
 
-def test_cli_check_fails_on_a_bad_catalog(cat):
+def test_cli_check_fails_on_a_bad_catalog(cat, runner):
     cat.lesson("adolescent", "ad02")["text"] = "Kamu hebat \u2013 sungguh."
-    result = CliRunner().invoke(content, ["check", "--path", str(cat.write())])
+    result = runner.invoke(args=["content", "check", "--path", str(cat.write())])
     assert result.exit_code == 1
     assert "adolescent.id.toml ad02: character '\u2013' in text is not GSM-7" in result.output
     assert "OK" not in result.output

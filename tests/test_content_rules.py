@@ -208,12 +208,12 @@ def test_a_translation_may_cover_part_of_a_track_and_falls_back_to_indonesian(ca
 @pytest.mark.parametrize(
     ("ids", "review", "problem"),
     [
-        (("cg01", "zz01"), None, "caregiver.jv.toml zz01: not in caregiver.id.toml"),
+        (("cg01", "zz01"), None, "caregiver.jv.toml zz01: not a lesson of caregiver.id.toml"),
         (("cg02", "cg01"), None, "caregiver.jv.toml: lessons not in the same order as in id"),
         (
             ("cg01",),
             {"status": "reviewed", "by": "", "on": ""},
-            "caregiver.jv.toml: reviewed, but by whom? set review by",
+            "caregiver.jv.toml: reviewed, but by whom? name the reviewer",
         ),
     ],
 )
@@ -228,7 +228,9 @@ def test_a_translation_without_a_review_record_or_with_an_odd_code(cat):
     javanese(cat)
     del cat.headers[("caregiver", "jv")]
     assert cat.problems() == [
-        'caregiver.jv.toml: a translation needs [review] (status = "draft" until reviewed)'
+        'caregiver.jv.toml: no review status; set [review] status = "draft" until a named '
+        "reviewer signs it off"
     ]
     cat.data[("caregiver", "javanese")] = cat.data.pop(("caregiver", "jv"))
-    assert "caregiver.javanese.toml: unknown language 'javanese'" in cat.problems()
+    unknown = "caregiver.javanese.toml: unknown language 'javanese'; register it in"
+    assert unknown + " service/languages.toml" in cat.problems()

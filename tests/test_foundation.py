@@ -134,7 +134,7 @@ def test_village_and_facilitator_add(runner):
                 "--language",
                 "fr",
             ],
-            "'fr' is not one of",
+            "unknown language 'fr'; use one of id, en",
         ),
         (
             ["facilitator", "add", "--phone", "12", "--name", "A", "--village", "Nowhere"],

@@ -150,6 +150,11 @@ TABLE = [
     ("en", "INFO {code}", ["{code} (Kanigoro, active)", "(grandmother, +6281300000001)"]),
     ("id", "INFO {typo}", ["salah ketik?", "Contoh: INFO"]),
     ("en", "INFO {other}", ["not a household of Kanigoro"]),
+    ("id", "BAHASA {code} jv", ["Keluarga {code}: SMS dan menu Asuh sekarang dalam Basa Jawa"]),
+    ("en", "LANGUAGE {code} sundanese", ["Household {code}: Asuh SMS and menus are now in Basa"]),
+    ("id", "BAHASA {code} klingon", ["Bahasa klingon tidak dikenal", "jv (Basa Jawa)", "sas ("]),
+    ("en", "LANGUAGE {code}", ["The language is missing", "Example: LANGUAGE"]),
+    ("en", "LANGUAGE {other} jv", ["not a household of Kanigoro"]),
     # KONFIRMASI | CONFIRM
     ("id", "KONFIRMASI {pending}", ["{pending}", "dikonfirmasi", "SMS pelajaran dimulai"]),
     ("en", "CONFIRM {pending}", ["household {pending}", "is confirmed"]),

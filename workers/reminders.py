@@ -95,7 +95,7 @@ class MeetingText:
         if not self.meeting.topic:
             return None
         catalog = load_catalog()
-        for lesson in catalog.lessons("facilitator", language if language == "en" else "id"):
+        for lesson in catalog.lessons("facilitator", language):  # falls back title by title
             if lesson.id == self.meeting.topic:
                 return lesson.title
         return None

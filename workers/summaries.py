@@ -88,11 +88,11 @@ def _summarise_meeting(meeting_id, now):
 
 
 def summary_text(meeting, language):
-    """The topic's caregiver summary (a regional session's too), or 'we missed you'."""
+    """The topic's caregiver summary (a regional session's too), or 'we missed you'; a summary
+    the language lacks comes along its fallback chain."""
     catalog, village = load_catalog(), meeting.village
-    language = language if language in ("id", "en") else "id"
     values = {"village": village.name, "ussd": current_app.config["USSD_SERVICE_CODE"]}
-    lesson = catalog.find(meeting.topic, language) if meeting.topic else None
+    lesson = catalog.find_along(meeting.topic, language) if meeting.topic else None
     if lesson is not None and lesson.summary:
         defaults = {"hotline": current_app.config["CHILD_HOTLINE"]}
         services = catalog.local_services(

@@ -279,30 +279,22 @@ def _eligible(item):
 
 
 def _lesson_row(track, item, position, band, context):
-    """The outbox row of the lesson at `position` of the person's track, in their language."""
-    language = _language(context.catalog, track, item.language)
-    lesson = context.catalog.lesson(track, position, language, item.village, item.province)
-    body = context.body(track, position, language, band, item)
+    """The outbox row of the lesson at `position` of the person's track, in the person's language
+    or, where that language has not written it, the next of its fallback chain (the row says
+    which); a regional pack's lesson where the village or province has one."""
+    lesson = context.catalog.lesson(track, position, item.language, item.village, item.province)
+    body = context.body(track, position, item.language, band, item)
     return outbox_row(
         f"lesson:{item.enrollment_id}:{position}",
         item.phone,
         body,
         MessageKind.LESSON,
-        language=language,
+        language=lesson.language,
         village_id=item.village_id,
         enrollment_id=item.enrollment_id,
         lesson_id=lesson.id,
         created_at=context.now,  # the tick's clock: "a lesson this local day" is read from it
     )
-
-
-def _language(catalog, track, language):
-    """The person's language when the track exists in it, else Indonesian."""
-    try:
-        catalog.lessons(str(track), language)
-    except KeyError:
-        return "id"
-    return language
 
 
 # ---------------------------------------------------------------- advancing

@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import bindparam, select
 
 from menus.data.reads import cached, prepared
-from service.config import SUPPORTED_LANGUAGES
+from service.languages import registry
 from service.models import Meeting, UTCDateTime, Village
 from service.owners import owner
 from service.states import MeetingStatus
@@ -44,7 +44,8 @@ class Place:
 
 
 def _language(value, default):
-    return value if value in SUPPORTED_LANGUAGES else default
+    """A stored language the registry still knows, else the default."""
+    return value if value in registry() else default
 
 
 def identify(phone, default_language):

@@ -6,7 +6,7 @@ from menus.data import caller, caregiver
 from menus.registry import REGISTRY, Go, Option, Screen, Stay
 from messages.lessons import births_bands, load_catalog, own_services
 from service.households import MAX_CHILDREN
-from service.i18n import FALLBACK_LANGUAGE
+from service.languages import extra_dirs
 from service.states import FeedbackAnswer, PersonStatus, RsvpAnswer, TimeOfDay, Track
 
 NAME_WIDTH = 15  # the lesson files are checked with {name} at this length
@@ -36,11 +36,6 @@ def open_lesson(ctx, arg):
     return Go("lesson", arg=[position, band, first_name])
 
 
-def lesson_language(catalog, lang):
-    """The caller's language, or Indonesian for a language whose lessons are not written."""
-    return lang if (Track.CAREGIVER, lang) in catalog.tracks else FALLBACK_LANGUAGE
-
-
 def lesson_text(ctx, arg):
     """Title and text of the lesson, in the caller's language, for their child's age."""
     position, band, name = arg
@@ -50,14 +45,14 @@ def lesson_text(ctx, arg):
     )
     code = ctx.config["USSD_SERVICE_CODE"]
     shape = (position, band, name, ctx.state.lang, where.name, where.province, code)
-    return _lesson_text(*shape, tuple(sorted(services.items())))
+    return _lesson_text(*shape, tuple(sorted(services.items())), extra_dirs())
 
 
 @lru_cache(maxsize=4096)
-def _lesson_text(position, band, name, lang, village, province, code, services):
-    """Rendered once per process for each caller shape: the pages of a lesson repeat a lot."""
-    catalog = load_catalog()
-    lang = lesson_language(catalog, lang)
+def _lesson_text(position, band, name, lang, village, province, code, services, languages):
+    """Rendered once per process for each caller shape (and set of extra language folders):
+    the pages of a lesson repeat a lot."""
+    catalog = load_catalog()  # a lesson not written in `lang` comes along its fallback chain
     lesson = catalog.lesson(Track.CAREGIVER, position, lang, village, province)
     text = catalog.render(
         Track.CAREGIVER,
@@ -77,8 +72,7 @@ def lesson_feedback(answer, ctx, arg):
     """Store "did you try it?" for this lesson (a second answer replaces the first)."""
     if ctx.live:
         catalog, where = load_catalog(), caller.place(ctx.state.village)
-        language = lesson_language(catalog, ctx.state.lang)
-        lesson = catalog.lesson(Track.CAREGIVER, arg[0], language, where.name, where.province)
+        lesson = catalog.lesson(Track.CAREGIVER, arg[0], ctx.state.lang, where.name, where.province)
         caregiver.save_feedback(ctx.state.person, lesson.id, answer)
     return Go("lesson.thanks", back_to="main")
 
@@ -97,8 +91,8 @@ def previous_items(ctx, arg):
 
 
 def _title(catalog, lesson_id, lang):
-    """A lesson's title in the caller's language, else Indonesian, else its id."""
-    found = catalog.find(lesson_id or "", lang) or catalog.find(lesson_id or "", "id")
+    """A lesson's title in the caller's language, else along its fallback chain, else its id."""
+    found = catalog.find_along(lesson_id or "", lang)
     return found.title if found is not None else lesson_id or "?"
 
 

@@ -1,13 +1,21 @@
 """Screens every caller shares: choosing a language and saying goodbye."""
 
-from functools import partial
-
 from menus.data import caregiver, facilitator
-from menus.registry import REGISTRY, Go, Option, Screen
+from menus.registry import REGISTRY, Go, Screen
+from service.languages import registry
+
+MENUS = "menus"  # the part a language must cover to be offered on the language screen
 
 
-def choose_language(lang, ctx, arg):
+def language_items(ctx, arg):
+    """Every language the menus speak, each in its own name, in the registry's order."""
+    return [(language.name, language.code) for language in registry().offering(MENUS)]
+
+
+def choose_language(ctx, arg, lang):
     """Switch at once, for this session and (for known callers) for good."""
+    if lang not in registry():
+        return Go("language")
     ctx.state.lang = lang
     role, person = ctx.state.role, ctx.state.person
     if role == "guest":
@@ -20,14 +28,7 @@ def choose_language(lang, ctx, arg):
 
 
 REGISTRY.add(
-    Screen(
-        "language",
-        title="language.title",
-        options=(
-            Option("language.id", do=partial(choose_language, "id")),
-            Option("language.en", do=partial(choose_language, "en")),
-        ),
-    ),
+    Screen("language", title="language.title", items=language_items, pick=choose_language),
     Screen("language.saved", title="language.saved"),
     Screen("exit", title="exit.bye", end=True),
 )

@@ -35,8 +35,8 @@ def keyword_help(ctx, keyword):
 
 
 def word_for(keyword, language):
-    """The keyword as a speaker of this language would type it."""
-    return keyword.alias if language == "en" and keyword.alias else keyword.name
+    """The keyword as a speaker of this language would type it (its glossary's word first)."""
+    return KEYWORDS.word_in(keyword, language)
 
 
 def command_list(ctx):

@@ -30,7 +30,7 @@ def handle_inbound(inbound, now):
     """Carry out one stored message; returns the reply outbox row, or None when none is due."""
     sender = identify(inbound.from_phone)
     parsed = grammar.parse(inbound.text)
-    keyword, keyword_language = KEYWORDS.lookup(parsed.keyword)
+    keyword, keyword_language = KEYWORDS.lookup(parsed.keyword, alone=not parsed.tokens)
     sender.language = choose_language(sender, keyword_language)
     ctx = Command(inbound.id, sender, parsed, keyword, now)
     hotline = safeguarding.screen(ctx, inbound.text or "")

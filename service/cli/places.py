@@ -6,13 +6,15 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from messages.coverage import states
 from service import audit
-from service.config import SUPPORTED_LANGUAGES
 from service.enrollments import enroll
+from service.languages import registry
 from service.models import Facilitator, Village, db
 from service.names import BadName, clean_name
 from service.owners import household_member
 from service.phones import InvalidPhone, normalise
+from service.review import DRAFT
 from service.states import Track
 
 village = AppGroup("village", help="Manage villages.")
@@ -40,6 +42,14 @@ def valid_name(what):
     return check
 
 
+def known_language(ctx, param, value):
+    """A code of the language registry (or nothing, where the option may be left out)."""
+    if value is not None and value not in registry():
+        codes = ", ".join(registry().codes())
+        raise click.BadParameter(f"unknown language {value!r}; use one of {codes}")
+    return value
+
+
 def find_village(name):
     """A village by name, case-insensitively, ignoring outer and doubled spaces."""
     wanted = " ".join(name.split())
@@ -52,12 +62,22 @@ def find_village(name):
 @click.option("--district", required=True, callback=valid_name("district"))
 @click.option("--province", required=True, callback=valid_name("province"))
 @click.option("--timezone", default="Asia/Jakarta", show_default=True, callback=valid_timezone)
-@click.option("--language", default="id", show_default=True, type=click.Choice(SUPPORTED_LANGUAGES))
-def village_add(name, district, province, timezone, language):
+@click.option("--language", default="id", show_default=True, callback=known_language)
+@click.option(
+    "--confirm-draft",
+    is_flag=True,
+    help="Use a language whose translation no native speaker has reviewed yet.",
+)
+def village_add(name, district, province, timezone, language, confirm_draft):
     """Add a village with its time zone and default language."""
     existing = find_village(name)
     if existing:
         raise click.ClickException(f"village {existing.name!r} exists already")
+    if states().get(language) == DRAFT and not confirm_draft:
+        raise click.ClickException(
+            f"{language} is a draft translation (not reviewed by a native speaker); "
+            "add --confirm-draft to use it in this village"
+        )
     row = Village(
         name=name, district=district, province=province, timezone=timezone, language=language
     )
@@ -84,7 +104,7 @@ def refuse_household_number(e164, force):
 @click.option("--phone", required=True)
 @click.option("--name", required=True, callback=valid_name("name"))
 @click.option("--village", "village_name", required=True, help="an existing village's name")
-@click.option("--language", default=None, type=click.Choice(SUPPORTED_LANGUAGES))
+@click.option("--language", default=None, callback=known_language)
 @click.option("--force", is_flag=True, help="add even if a household member uses this number")
 def facilitator_add(phone, name, village_name, language, force):
     """Add a facilitator for a village and enrol them in the facilitator guides."""

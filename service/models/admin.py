@@ -6,6 +6,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from service.config import DEFAULT_DASHBOARD_LANGUAGE
 from service.models.base import UTCDateTime, db, utcnow
 from service.states import AdminRole
 
@@ -17,6 +18,10 @@ class AdminUser(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default=AdminRole.VIEWER)
+    # The dashboard's language for this officer (a registry code offering "dashboard").
+    language: Mapped[str] = mapped_column(
+        String(8), default=DEFAULT_DASHBOARD_LANGUAGE, server_default=DEFAULT_DASHBOARD_LANGUAGE
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Part of every session cookie; raising it (sign-out, new password) voids cookies issued before.

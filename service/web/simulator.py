@@ -36,8 +36,10 @@ from service.owners import owner
 from service.phones import try_normalise
 from service.redis_client import get_redis
 from service.states import InboundState, MessageStatus
-from service.web import auth
+from service.web import auth, locale
 from service.web.admin import filters
+from service.web.locale import N_
+from service.web.locale import gettext as _
 from workers.gateway import africastalking as at
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates")
@@ -63,6 +65,7 @@ INBOX_SIZE = 30
 def init_app(app):
     """Sessions and roles (shared with the dashboard) and the dashboard's template filters."""
     auth.init_app(app)
+    locale.init_app(app)
     filters.init_app(app)
 
 
@@ -137,12 +140,12 @@ def parse_ussd(status, body):
     if status == 404:
         return UssdReply("USSD service is not available yet.", False)
     if status != 200:
-        return UssdReply(f"Network error ({status}). Try again.", False)
+        return UssdReply(_("Network error (%(status)s). Try again.", status=status), False)
     if body.startswith("CON "):
         return UssdReply(body[4:], True)
     if body.startswith("END "):
         return UssdReply(body[4:], False)
-    return UssdReply(body or "Connection problem or invalid MMI code.", False)
+    return UssdReply(body or _("Connection problem or invalid MMI code."), False)
 
 
 def ask_ussd(phone, session_id, text):
@@ -194,7 +197,7 @@ def dial(state):
     text = dialled_text(state["entry"])
     if text is None:
         code = current_app.config["USSD_SERVICE_CODE"]
-        return save(state, notice=f"Unknown code. Dial {code} to reach Asuh.")
+        return save(state, notice=_("Unknown code. Dial %(code)s to reach Asuh.", code=code))
     session_id = f"sim-{uuid.uuid4().hex[:16]}"
     reply = ask_ussd(state["phone"], session_id, text)
     record(state["phone"], "simulator.ussd", session=session_id, text=text)
@@ -206,7 +209,7 @@ def answer(state):
     """Send what was typed as the next step of the open session."""
     ussd, entry = dict(state["ussd"]), state["entry"].strip()
     if not entry:
-        return save(state, notice="Type a choice with the keys, then press the green key.")
+        return save(state, notice=_("Type a choice with the keys, then press the green key."))
     ussd["text"] = entry if ussd["text"] == "" else f"{ussd['text']}*{entry}"
     reply = ask_ussd(state["phone"], ussd["id"], ussd["text"])
     record(state["phone"], "simulator.ussd", session=ussd["id"], text=ussd["text"])
@@ -274,14 +277,14 @@ def _pending_to(phone):
 def sms_notice(status, processed, worker):
     """Tell the trainer what happened to the SMS they sent."""
     if status == 404:
-        return "The SMS service is not available yet."
+        return _("The SMS service is not available yet.")
     if status != 200:
-        return f"The SMS was refused ({status})."
+        return _("The SMS was refused (%(status)s).", status=status)
     if processed:
-        return "SMS sent and answered. Replies are in the inbox."
+        return _("SMS sent and answered. Replies are in the inbox.")
     if worker:
-        return "SMS sent; the worker is still busy. Reload the inbox in a moment."
-    return "SMS sent. No worker is running, so replies come once `asuh worker` runs."
+        return _("SMS sent; the worker is still busy. Reload the inbox in a moment.")
+    return _("SMS sent. No worker is running, so replies come once `asuh worker` runs.")
 
 
 def inbox(phone, limit=INBOX_SIZE):
@@ -328,7 +331,7 @@ def people_queries():
             .order_by(Caregiver.id),
         ),
         (
-            "parent abroad",
+            N_("parent abroad"),
             select(MigrantParent.phone, MigrantParent.name, Village.name)
             .join(Household, Household.id == MigrantParent.household_id)
             .join(*village_of_home)
@@ -403,7 +406,7 @@ def choose_number():
     typed = request.form.get("phone", "").strip()
     number = try_normalise(typed or request.form.get("pick", ""))
     if number is None:
-        save(phone_state(), notice="That is not a phone number. Try 0812 3456 7890.")
+        save(phone_state(), notice=_("That is not a phone number. Try 0812 3456 7890."))
         return redirect(url_for("simulator.phone"))
     person = who_is(number)
     confirmed = request.form.get("confirm") == "yes"
@@ -412,15 +415,23 @@ def choose_number():
         return redirect(url_for("simulator.phone"))
     hang_up(phone_state())
     record(number, "simulator.phone", role=person.role if person else None, confirmed=confirmed)
-    save(phone_state(), phone=number, entry="", notice=f"This phone is now {number}.")
+    save(
+        phone_state(),
+        phone=number,
+        entry="",
+        notice=_("This phone is now %(number)s.", number=number),
+    )
     return redirect(url_for("simulator.phone"))
 
 
 def confirmation_notice(person):
-    return (
-        f"{person.phone} belongs to {person.name}, a real facilitator in {person.village}: "
+    return _(
+        "%(phone)s belongs to %(name)s, a real facilitator in %(village)s: "
         "every SMS and menu choice made here would act as them, and replies go to their phone. "
-        'To go on, tick "Act as this real facilitator" and press "Use this phone" again.'
+        'To go on, tick "Act as this real facilitator" and press "Use this phone" again.',
+        phone=person.phone,
+        name=person.name,
+        village=person.village,
     )
 
 
@@ -430,7 +441,7 @@ def press_key():
     """A key on the phone; the typed text comes along so no key press is lost."""
     state = phone_state()
     if not state.get("phone"):
-        save(state, notice="Choose whose phone this is first.")
+        save(state, notice=_("Choose whose phone this is first."))
         return redirect(url_for("simulator.phone"))
     state["entry"] = request.form.get("entry", state.get("entry", ""))[:182]
     press(state, request.form.get("key", ""))
@@ -443,7 +454,7 @@ def send_sms():
     """Send an SMS as this phone; wait briefly for the worker, then show the inbox."""
     state, text = phone_state(), request.form.get("text", "").strip()
     if not state.get("phone") or not text:
-        save(state, notice="Choose a number and write a message first.")
+        save(state, notice=_("Choose a number and write a message first."))
         return redirect(url_for("simulator.phone", screen="compose"))
     provider_id, status = send_sms_as(state["phone"], text[:918])
     record(

@@ -12,4 +12,4 @@ bp = Blueprint(
     static_folder="../static",
     static_url_path="/static",
 )
-auth.guard_blueprint(bp, public={"admin.login", "admin.static"})
+auth.guard_blueprint(bp, public={"admin.login", "admin.static", "admin.choose_language"})

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from service.web.admin import filters
+
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 30, 30
 INK, MUTED, GRID = "#1f2a2e", "#55626b", "#e4dfd6"
@@ -33,8 +35,13 @@ class Axis:
 
 
 def number(value):
-    """1,234 or 2.5: short and unambiguous for axis labels."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    """1.234 or 2,5 (Indonesian) / 1,234 or 2.5 (English): short for axis labels."""
+    return filters.number(int(value) if float(value).is_integer() else round(value, 1))
+
+
+def percent(rate):
+    """50% as the officer's language writes it."""
+    return filters.percent(rate)
 
 
 def _text(x, y, label, anchor="middle", size=11, fill=MUTED, weight=None):
@@ -56,7 +63,7 @@ def _frame(chart_id, title, description, body, height=HEIGHT):
     )
 
 
-def _grid(axis, plot_height, percent=False):
+def _grid(axis, plot_height, as_percent=False):
     """Horizontal grid lines with their values on the left."""
     parts = []
     for tick in axis.ticks():
@@ -65,7 +72,7 @@ def _grid(axis, plot_height, percent=False):
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="{GRID}" stroke-width="1"/>'
         )
-        label = f"{tick:.0%}" if percent else number(tick)
+        label = percent(tick) if as_percent else number(tick)
         parts.append(_text(LEFT - 6, y + 4, label, anchor="end"))
     return parts
 
@@ -151,40 +158,46 @@ def rate_colour(rate):
     return FAIR if rate >= 0.7 else POOR
 
 
-def rate_bars(chart_id, title, rows):
-    """One horizontal bar per row of (label, rate or None, note), 0-100%."""
+NO_WORDS = {"none": "no villages yet", "no_sms": "no SMS sent", "no_sms_short": "no SMS"}
+
+
+def rate_bars(chart_id, title, rows, words=None):
+    """One horizontal bar per row of (label, rate or None, note), 0-100%; `words` translated."""
+    words = {**NO_WORDS, **(words or {})}
     row_height, label_width, size = 34, 150, 13
     height = TOP + row_height * max(len(rows), 1) + 6
     x0 = 12 + label_width
     span = WIDTH - x0 - 56
-    body = [_text(x0 + span * tick, TOP - 10, f"{tick:.0%}", size=size) for tick in (0, 0.5, 1)]
+    body = [_text(x0 + span * tick, TOP - 10, percent(tick), size=size) for tick in (0, 0.5, 1)]
     body += [
         f'<line x1="{x0 + span * t:.1f}" x2="{x0 + span * t:.1f}" y1="{TOP - 4}" '
         f'y2="{height - 4}" stroke="{GRID}"/>'
         for t in (0, 0.5, 1)
     ]
     for i, (label, rate, note) in enumerate(rows):
-        body += _rate_row(TOP + row_height * i, x0, span, label, rate, note, size)
+        body += _rate_row(TOP + row_height * i, x0, span, (label, rate, note), size, words)
     if not rows:
-        body.append(_text(WIDTH / 2, TOP + 18, "no villages yet", size=size))
+        body.append(_text(WIDTH / 2, TOP + 18, words["none"], size=size))
     described = "; ".join(
-        f"{label}: {'no SMS' if rate is None else f'{rate:.0%}'}" for label, rate, _ in rows
+        f"{label}: {words['no_sms_short'] if rate is None else percent(rate)}"
+        for label, rate, _ in rows
     )
     return _frame(chart_id, title, described, body, height=height)
 
 
-def _rate_row(y, x0, span, label, rate, note, size):
+def _rate_row(y, x0, span, row, size, words):
     """A village's name, its bar and its percentage."""
+    label, rate, note = row
     parts = [_text(x0 - 10, y + 21, _short(label), anchor="end", fill=INK, size=size)]
     if rate is None:
-        return parts + [_text(x0 + 6, y + 21, "no SMS sent", anchor="start", size=size)]
+        return parts + [_text(x0 + 6, y + 21, words["no_sms"], anchor="start", size=size)]
     width = max(span * rate, 1.5)
     parts.append(
         f'<rect x="{x0}" y="{y + 6}" width="{width:.1f}" height="20" rx="3" '
-        f'fill="{rate_colour(rate)}"><title>{escape(label)}: {rate:.0%} ({escape(note)})'
+        f'fill="{rate_colour(rate)}"><title>{escape(label)}: {percent(rate)} ({escape(note)})'
         f"</title></rect>"
     )
-    parts.append(_text(x0 + width + 6, y + 21, f"{rate:.0%}", anchor="start", fill=INK, size=size))
+    parts.append(_text(x0 + width + 6, y + 21, percent(rate), anchor="start", fill=INK, size=size))
     return parts
 
 

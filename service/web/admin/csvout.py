@@ -5,6 +5,8 @@ import io
 
 from flask import Response, stream_with_context
 
+from service.web.locale import gettext
+
 FORMULA_STARTS = ("=", "@", "\t", "\r")
 NUMBER_LIKE = frozenset("0123456789 .*")  # phone numbers, masked ones (+62812****7890), amounts
 
@@ -34,7 +36,8 @@ def _lines(header, rows):
 
 
 def csv_response(filename, header, rows):
-    """A streamed text/csv attachment; `rows` is any iterable of sequences."""
+    """A streamed text/csv attachment, headers in the officer's language; `rows` any sequences."""
+    header = [gettext(name) for name in header]
     return Response(
         stream_with_context(_lines(header, rows)),
         mimetype="text/csv",

@@ -145,7 +145,7 @@ def pack_rows():
     rows = []
     for slug in dict.fromkeys(p.slug for p in catalog.packs):
         files = [p for p in catalog.packs if p.slug == slug]
-        first = min(files, key=lambda p: p.language != "id")  # Indonesian, else the first
+        first = min(files, key=lambda p: p.language != catalog.root)  # Indonesian, else the first
         replaced = sorted({lesson_id for p in files for lesson_id, _ in p.overrides})
         rows.append(
             PackRow(

@@ -36,6 +36,7 @@ class VillageRow:
     last_meeting: datetime | None
     attended: int
     open_callbacks: int
+    language: str = ""  # the village's default language (marked on the page when a draft)
 
     @property
     def delivery_rate(self):
@@ -139,6 +140,7 @@ def village_rows(now=None, sort="name", descending=False, village_id=None):
             meetings.c.at,
             func.coalesce(meetings.c.attended, 0),
             func.coalesce(callbacks.c.n, 0),
+            Village.language,
         )
         .outerjoin(homes, homes.c.village_id == Village.id)
         .outerjoin(carers, carers.c.village_id == Village.id)

@@ -10,10 +10,12 @@ from service.web.admin.csvout import csv_response
 from service.web.admin.queries.audit import audit_page, audit_query, viewer_actor_pattern
 from service.web.admin.views.common import page_number, query_text, shown_text
 from service.web.auth import is_admin
+from service.web.locale import N_
+from service.web.locale import gettext as _
 
 ADMINS_ONLY = ("safeguarding.",)  # what a child or caregiver disclosed: not for viewers
 WITHHELD = '{"detail": "shown to admins only"}'
-VIEWER_FILTER_NOTE = (
+VIEWER_FILTER_NOTE = N_(
     "Viewers filter by who acted (sms:, ussd:, admin:, cli) or by a number exactly as it is "
     "shown, e.g. sms:+62812****7890; digits of hidden numbers cannot be searched."
 )
@@ -36,7 +38,7 @@ def audit_list():
     actor, action = _narrowing()
     masked = not is_admin()
     if masked and actor and viewer_actor_pattern(actor) is None:
-        flash(VIEWER_FILTER_NOTE)
+        flash(_(VIEWER_FILTER_NOTE))
     return render_template(
         "admin/audit.html",
         active="audit",
@@ -51,7 +53,15 @@ def audit_list():
 @bp.get("/audit.csv")
 def audit_csv():
     """The audit log as CSV."""
-    header = ["id", "at", "actor", "action", "entity", "entity_id", "detail"]
+    header = [
+        N_("id"),
+        N_("at"),
+        N_("actor"),
+        N_("action"),
+        N_("entity"),
+        N_("entity_id"),
+        N_("detail"),
+    ]
     return csv_response("audit.csv", header, _csv_rows(*_narrowing(), masked=not is_admin()))
 
 

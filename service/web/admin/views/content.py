@@ -4,11 +4,13 @@ import re
 
 from flask import abort, render_template, request
 
+from messages.coverage import coverage
 from messages.lessons import ContentError
 from service.web.admin.blueprint import bp
 from service.web.admin.csvout import csv_response
 from service.web.admin.queries import content
 from service.web.admin.queries.lesson_page import lesson_page
+from service.web.locale import N_
 
 LESSON_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 
@@ -40,6 +42,7 @@ def content_list():
         track=track,
         language=language,
         problem=problem,
+        coverage=coverage(),
     )
 
 
@@ -47,16 +50,16 @@ def content_list():
 def content_csv():
     """The catalog as CSV, one row per lesson and language."""
     header = [
-        "track",
-        "language",
-        "number",
-        "id",
-        "title",
-        "topic",
-        "segments",
-        "encoding",
-        "most_segments_with_variants",
-        "text",
+        N_("track"),
+        N_("language"),
+        N_("number"),
+        N_("id"),
+        N_("title"),
+        N_("topic"),
+        N_("segments"),
+        N_("encoding"),
+        N_("most_segments_with_variants"),
+        N_("text"),
     ]
     rows = (
         [

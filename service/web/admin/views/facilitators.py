@@ -15,6 +15,8 @@ from service.web.admin.queries.facilitators import all_facilitators, village_cho
 from service.web.admin.views.changes import apply_changes
 from service.web.admin.views.common import actor, shown_phone
 from service.web.auth import admin_required
+from service.web.locale import N_
+from service.web.locale import gettext as _
 
 
 @bp.get("/facilitators")
@@ -28,7 +30,7 @@ def facilitator_list():
 @bp.get("/facilitators.csv")
 def facilitator_csv():
     """Facilitators as CSV; viewers get masked numbers."""
-    header = ["name", "phone", "village", "language", "active"]
+    header = [N_("name"), N_("phone"), N_("village"), N_("language"), N_("active")]
     return csv_response("facilitators.csv", header, _csv_rows())
 
 
@@ -40,7 +42,7 @@ def _csv_rows():
             shown_phone(f.phone),
             f.village.name,
             f.language,
-            "yes" if f.active else "no",
+            _("yes") if f.active else _("no"),
         ]
 
 
@@ -62,10 +64,11 @@ def _household_number(phone):
     member = household_member(phone)
     if member is None:
         return None
-    return (
-        f"This number belongs to the {member}: as a facilitator's, its SMS would be read as "
+    return _(
+        "This number belongs to the %(member)s: as a facilitator's, its SMS would be read as "
         "facilitator commands. Use another number (or `asuh facilitator add --force` if this "
-        "is really intended)."
+        "is really intended).",
+        member=member,
     )
 
 
@@ -86,7 +89,7 @@ def facilitator_new():
     form = _form()
     if form.validate_on_submit():
         if _phone_taken(form.phone.data):
-            form.phone.errors.append("This number is a facilitator already.")
+            form.phone.errors.append(_("This number is a facilitator already."))
         elif problem := _household_number(form.phone.data):
             form.phone.errors.append(problem)
         else:
@@ -96,7 +99,7 @@ def facilitator_new():
             enroll(Track.FACILITATOR, row.id)
             audit.record(actor(), "facilitator.add", "facilitator", row.id, phone=row.phone)
             db.session.commit()
-            flash(f"Facilitator {row.name} added.")
+            flash(_("Facilitator %(name)s added.", name=row.name))
             return redirect(url_for("admin.facilitator_list"))
     return render_template(
         "admin/facilitator_form.html", active="facilitators", form=form, facilitator=None
@@ -111,7 +114,7 @@ def facilitator_edit(facilitator_id):
     form = _form(row)
     if form.validate_on_submit():
         if _phone_taken(form.phone.data, facilitator_id):
-            form.phone.errors.append("Another facilitator has this number.")
+            form.phone.errors.append(_("Another facilitator has this number."))
         elif form.phone.data != row.phone and (problem := _household_number(form.phone.data)):
             form.phone.errors.append(problem)
         else:
@@ -122,7 +125,11 @@ def facilitator_edit(facilitator_id):
             if changes:
                 audit.record(actor(), "facilitator.edit", "facilitator", row.id, changes=changes)
             db.session.commit()
-            flash(f"Facilitator {row.name} saved." if changes else "Nothing changed.")
+            flash(
+                _("Facilitator %(name)s saved.", name=row.name)
+                if changes
+                else _("Nothing changed.")
+            )
             return redirect(url_for("admin.facilitator_list"))
     return render_template(
         "admin/facilitator_form.html", active="facilitators", form=form, facilitator=row

@@ -10,22 +10,23 @@ from service.web.admin.csvout import csv_response
 from service.web.admin.queries import households
 from service.web.admin.views.common import page_number, phone_list, query_text
 from service.web.auth import admin_required, is_admin
+from service.web.locale import N_
 
-PHONE_SEARCH_NOTE = (
+PHONE_SEARCH_NOTE = N_(
     "Searching by phone number is for admins: search by household code or caregiver name."
 )
 
 CSV_HEADER = [
-    "code",
-    "village",
-    "status",
-    "registered_via",
-    "created_at",
-    "caregivers",
-    "caregiver_phones",
-    "children_birth_years",
-    "migrant_parent_phones",
-    "migrant_countries",
+    N_("code"),
+    N_("village"),
+    N_("status"),
+    N_("registered_via"),
+    N_("created_at"),
+    N_("caregivers"),
+    N_("caregiver_phones"),
+    N_("children_birth_years"),
+    N_("migrant_parent_phones"),
+    N_("migrant_countries"),
 ]
 
 

@@ -1,19 +1,25 @@
 """Signing in and out, with failed attempts slowed and then refused."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from service.models import db, utcnow
-from service.web import auth
+from service.web import auth, locale
 from service.web.admin.blueprint import bp
 from service.web.admin.forms import LoginForm
+from service.web.locale import gettext as _
 
 
 def _refusal(verdict):
     if verdict.refused:
         minutes = max(1, round(verdict.wait / 60))
-        return f"Too many failed attempts. Sign-in is refused for about {minutes} min."
-    return f"Too many failed attempts. Wait {verdict.wait} s before trying again."
+        return _(
+            "Too many failed attempts. Sign-in is refused for about %(minutes)s min.",
+            minutes=minutes,
+        )
+    return _(
+        "Too many failed attempts. Wait %(seconds)s s before trying again.", seconds=verdict.wait
+    )
 
 
 def _page(form, error=None, status=200, headers=None):
@@ -24,6 +30,9 @@ def _page(form, error=None, status=200, headers=None):
 def login():
     """The sign-in form; success returns the officer to the page they asked for."""
     target = auth.safe_next(request.args.get("next"))
+    if wanted := locale.wanted_language():  # ?lang=en: the visitor's choice, kept in the session
+        session[locale.SESSION_KEY] = wanted
+        locale.forget()
     if current_user.is_authenticated and request.method == "GET":
         return redirect(target)
     form = LoginForm()
@@ -40,7 +49,7 @@ def _attempt(form, target):
     user = auth.find_account(username, form.password.data)
     if user is None:
         auth.record_failure(username, address)
-        return _page(form, "Wrong username or password.", 401)
+        return _page(form, _("Wrong username or password."), 401)
     auth.clear_account_failures(username)
     login_user(user)
     user.last_login_at = utcnow()
@@ -56,6 +65,8 @@ def logout():
     """
     current_user.end_sessions()
     db.session.commit()
+    session[locale.SESSION_KEY] = locale.ui_language()  # the sign-in page stays in it
     logout_user()
-    flash("You are signed out.")
+    locale.forget()
+    flash(_("You are signed out."))
     return redirect(url_for("admin.login"))

@@ -14,22 +14,23 @@ from service.web.admin.queries.messages import (
     village_names,
 )
 from service.web.admin.views.common import page_number, shown_body, shown_phone
+from service.web.locale import N_
 
 CSV_HEADER = [
-    "id",
-    "to",
-    "village",
-    "kind",
-    "status",
-    "segments",
-    "cost",
-    "body",
-    "provider_id",
-    "lesson_id",
-    "created_at",
-    "sent_at",
-    "delivered_at",
-    "failure_reason",
+    N_("id"),
+    N_("to"),
+    N_("village"),
+    N_("kind"),
+    N_("status"),
+    N_("segments"),
+    N_("cost"),
+    N_("body"),
+    N_("provider_id"),
+    N_("lesson_id"),
+    N_("created_at"),
+    N_("sent_at"),
+    N_("delivered_at"),
+    N_("failure_reason"),
 ]
 
 

@@ -8,27 +8,40 @@ from service.web.admin.blueprint import bp
 from service.web.admin.filters import short_day
 from service.web.admin.queries import overview as numbers
 from service.web.admin.queries import series, villages
+from service.web.locale import gettext as _
 from workers.gateway import last_error
 
 GLANCE_ROWS = 8  # villages listed next to the rate chart, lowest delivery first
 
 
-def weekly_chart(points, chart_id="sent-delivered", title="SMS sent and delivered per week"):
+def weekly_chart(points, chart_id="sent-delivered", title=None):
     """Sent vs delivered bars for a list of WeekPoints."""
     labels = [short_day(point.start) for point in points]
-    return charts.paired_bars(chart_id, title, labels, [point.values for point in points])
+    title = title or _("SMS sent and delivered per week")
+    names = (_("Sent"), _("Delivered"))
+    return charts.paired_bars(chart_id, title, labels, [p.values for p in points], names=names)
 
 
 def enrollment_chart(points):
     labels = [short_day(point.start) for point in points]
     totals = [point.values[1] for point in points]
-    return charts.area_line("enrollments", "Enrollments over time", labels, totals)
+    title = _("Enrollments over time")
+    return charts.area_line("enrollments", title, labels, totals, name=_("Enrolled"))
 
 
 def village_rate_chart(rows):
     """Bars of each village's delivery rate, in the order given (worst first)."""
-    bars = [(r.name, r.delivery_rate, f"{r.delivered} of {r.sent}") for r in rows]
-    return charts.rate_bars("village-rates", "Delivery rate by village, last 28 days", bars)
+    bars = [
+        (
+            r.name,
+            r.delivery_rate,
+            _("%(delivered)s of %(sent)s", delivered=r.delivered, sent=r.sent),
+        )
+        for r in rows
+    ]
+    words = {"none": _("no villages yet"), "no_sms": _("no SMS sent"), "no_sms_short": _("no SMS")}
+    title = _("Delivery rate by village, last 28 days")
+    return charts.rate_bars("village-rates", title, bars, words=words)
 
 
 @bp.get("/")

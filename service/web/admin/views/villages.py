@@ -10,22 +10,25 @@ from service.web.admin.blueprint import bp
 from service.web.admin.csvout import csv_response
 from service.web.admin.filters import percent
 from service.web.admin.forms import VillageForm
+from service.web.admin.languages import is_draft, label
 from service.web.admin.queries import content, households, series, villages
 from service.web.admin.views.changes import apply_changes
 from service.web.admin.views.common import actor, page_number
 from service.web.admin.views.overview import weekly_chart
 from service.web.auth import admin_required
+from service.web.locale import N_
+from service.web.locale import gettext as _
 
 COLUMNS = (
     # sort key, heading
-    ("name", "Village"),
-    ("district", "District"),
-    ("households", "Households"),
-    ("caregivers", "Caregivers"),
-    ("delivery", "Delivery"),
-    ("last_meeting", "Last meeting"),
-    ("attendance", "Attendance"),
-    ("callbacks", "Call-backs"),
+    ("name", N_("Village")),
+    ("district", N_("District")),
+    ("households", N_("Households")),
+    ("caregivers", N_("Caregivers")),
+    ("delivery", N_("Delivery")),
+    ("last_meeting", N_("Last meeting")),
+    ("attendance", N_("Attendance")),
+    ("callbacks", N_("Call-backs")),
 )
 
 
@@ -56,18 +59,18 @@ def village_csv():
     sort, descending = _sorting()
     rows = villages.village_rows(utcnow(), sort, descending)
     header = [
-        "village",
-        "district",
-        "province",
-        "households",
-        "active_caregivers",
-        "sms_sent_28d",
-        "sms_delivered_28d",
-        "delivery_rate",
-        "last_meeting",
-        "attended_last_meeting",
-        "attendance_rate",
-        "open_callback_requests",
+        N_("village"),
+        N_("district"),
+        N_("province"),
+        N_("households"),
+        N_("active_caregivers"),
+        N_("sms_sent_28d"),
+        N_("sms_delivered_28d"),
+        N_("delivery_rate"),
+        N_("last_meeting"),
+        N_("attended_last_meeting"),
+        N_("attendance_rate"),
+        N_("open_callback_requests"),
     ]
     return csv_response("villages.csv", header, (_csv_row(row) for row in rows))
 
@@ -110,7 +113,9 @@ def village_detail(village_id):
         homes=households.search(page=page_number(), per_page=25, village_id=village_id),
         services=content.village_services(village),
         weekly_svg=weekly_chart(
-            weekly, "village-weekly", f"SMS sent and delivered in {village.name}"
+            weekly,
+            "village-weekly",
+            _("SMS sent and delivered in %(village)s", village=village.name),
         ),
         percent=percent,
     )
@@ -125,6 +130,32 @@ def _name_taken(name, village_id=None):
     if village_id is not None:
         query = query.where(Village.id != village_id)
     return db.session.scalar(query) is not None
+
+
+def _unconfirmed_draft(form, village=None):
+    """True (and the form says why) when a village would switch to a draft language unasked."""
+    code = form.language.data
+    switching = village is None or village.language != code
+    if not switching or not is_draft(code) or form.confirm_draft.data:
+        return False
+    form.confirm_draft.errors = [
+        _(
+            "%(name)s is a draft translation: tick the box to confirm this village uses it.",
+            name=label(code),
+        )
+    ]
+    return True
+
+
+def _page(form, village):
+    """The add/edit form; the draft question shows once it has to be answered."""
+    return render_template(
+        "admin/village_form.html",
+        active="villages",
+        form=form,
+        village=village,
+        ask_draft=bool(form.confirm_draft.errors) or bool(form.confirm_draft.data),
+    )
 
 
 def _values(form):
@@ -149,18 +180,20 @@ def _blank_is_none(text):
 def village_new():
     """Add a village (admins only); audited."""
     form = VillageForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _unconfirmed_draft(form):
         if _name_taken(form.name.data):
-            form.name.errors.append("A village with this name exists already.")
+            form.name.errors.append(_("A village with this name exists already."))
         else:
             village = Village(**_values(form))
             db.session.add(village)
             db.session.flush()
-            audit.record(actor(), "village.add", "village", village.id, name=village.name)
+            audit.record(
+                actor(), "village.add", "village", village.id, name=village.name, **_draft(form)
+            )
             db.session.commit()
-            flash(f"Village {village.name} added.")
+            flash(_("Village %(name)s added.", name=village.name))
             return redirect(url_for("admin.village_detail", village_id=village.id))
-    return render_template("admin/village_form.html", active="villages", form=form, village=None)
+    return _page(form, None)
 
 
 @bp.route("/villages/<int:village_id>/edit", methods=["GET", "POST"])
@@ -169,14 +202,24 @@ def village_edit(village_id):
     """Change a village's details (admins only); the audit log keeps old and new values."""
     village = db.session.get(Village, village_id) or abort(404)
     form = VillageForm(obj=village)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _unconfirmed_draft(form, village):
         if _name_taken(form.name.data, village_id):
-            form.name.errors.append("Another village has this name.")
+            form.name.errors.append(_("Another village has this name."))
         else:
             changes = apply_changes(village, _values(form))
             if changes:
-                audit.record(actor(), "village.edit", "village", village.id, changes=changes)
+                detail = {"changes": changes, **_draft(form)}
+                audit.record(actor(), "village.edit", "village", village.id, **detail)
             db.session.commit()
-            flash(f"Village {village.name} saved." if changes else "Nothing changed.")
+            flash(
+                _("Village %(name)s saved.", name=village.name)
+                if changes
+                else _("Nothing changed.")
+            )
             return redirect(url_for("admin.village_detail", village_id=village.id))
-    return render_template("admin/village_form.html", active="villages", form=form, village=village)
+    return _page(form, village)
+
+
+def _draft(form):
+    """The audit log notes who confirmed a draft language for a village."""
+    return {"draft_language_confirmed": form.language.data} if form.confirm_draft.data else {}
