@@ -1,7 +1,7 @@
 """Each dashboard account reads the dashboard in its own language (issue 11)
 
 Revision ID: i18n_code
-Revises: security_web
+Revises: pipeline
 Create Date: 2026-11-30 10:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i18n_code'
-down_revision = 'security_web'
+down_revision = 'pipeline'
 branch_labels = None
 depends_on = None
 
