@@ -288,19 +288,29 @@ def test_a_report_about_a_row_never_handed_to_kannel_changes_nothing(client, app
     assert reload(row).status == "pending"
 
 
-def test_a_report_that_overtakes_its_send_is_applied_once_the_send_is_recorded(
-    client, run_jobs, redis_url
-):
+def test_a_report_that_overtakes_its_send_is_applied_at_once(client, redis_url):
     row = queue_sms(PHONE, "Sedang dikirim", "lesson", "k:inflight")
     db.session.flush()
-    row.claimed_until = utcnow() + timedelta(minutes=5)  # a sender holds it, request in flight
-    db.session.commit()
+    now = utcnow()
+    row.claimed_until, row.in_flight_since, row.attempts = now + timedelta(minutes=5), now, 1
+    db.session.commit()  # a sender holds it, its request is with Kannel, the answer not read
     report(client, row.id, "8")
     report(client, row.id, "1")
-    assert reload(row).status == "pending"  # not yet: the sender would overwrite it
-    assert len(late_reports(redis_url)) == 2
     row = reload(row)
-    row.status, row.claimed_until, row.attempts, row.sent_at = "sent", None, 1, utcnow()
+    assert (row.status, row.in_flight_since) == ("delivered", None)
+    assert late_reports(redis_url) == []  # the sender keeps what the report said (test_send)
+
+
+def test_a_late_report_about_a_row_claimed_again_waits_for_that_send(client, run_jobs, redis_url):
+    row = queue_sms(PHONE, "Dikirim lagi", "lesson", "k:again")
+    db.session.flush()
+    row.claimed_until, row.attempts = utcnow() + timedelta(minutes=5), 1  # claimed, not yet sent
+    db.session.commit()
+    report(client, row.id, "1")
+    assert reload(row).status == "pending"  # not yet: the sender would overwrite it
+    assert len(late_reports(redis_url)) == 1
+    row = reload(row)
+    row.status, row.claimed_until, row.attempts, row.sent_at = "sent", None, 2, utcnow()
     db.session.commit()  # the sender records Kannel's "0: Accepted for delivery"
     run_jobs()
     assert reload(row).status == "delivered"

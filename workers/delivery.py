@@ -2,12 +2,13 @@
 
 Each provider's module turns its own report format into a DeliveryReport that speaks only
 MessageStatus; this module applies it. A report is one indexed UPDATE, so the webhook applies
-it inline. A report can overtake its own send: Kannel reports within milliseconds, while the
-sender records Kannel's answer only when its request batch is done. Such a report waits in a
-job until the sender has let go of the row (the sender, should it meet a report that got in
-first, keeps what the report said: workers.send). A report whose provider id we never learnt (the
-sender died before reading the answer) is matched by its number to the row in flight to that
-number: it proves the request reached the gateway, so that row is never sent again.
+it inline, at once, even when it overtakes its own send (Kannel reports within milliseconds,
+before the sender has read Kannel's answer): the sender, meeting a row a report has settled,
+keeps what the report said and only fills in what the answer carries (workers.send). A report
+whose provider id we never learnt (the sender died before reading the answer) is matched by its
+number to the row in flight to that number: it proves the request reached the gateway, so that
+row is never sent again. Only a report about a row that a sender has claimed but not yet sent
+(an earlier attempt's late report) waits in a job until the sender lets go of the row.
 """
 
 import logging
@@ -29,8 +30,8 @@ LATE_REPORT_RETRIES = [2, 10, 30, 120, 600]  # seconds; a send batch takes far l
 MAX_ROW_ID = 2**31 - 1  # the outbox id column is a 32-bit integer
 
 
-class SendInFlight(Exception):
-    """The row's sender has not recorded the gateway's answer yet."""
+class AwaitingItsSend(Exception):
+    """A sender has claimed the row and not yet made its request: it would overwrite us."""
 
 
 def apply_report(report, now):
@@ -39,14 +40,14 @@ def apply_report(report, now):
         return False
     try:
         return _apply_now(report, now)
-    except SendInFlight:
+    except AwaitingItsSend:
         _apply_later(report)
         return False
 
 
 @job
 def apply_late_report(fields, now=None):
-    """A report that arrived while its row was being sent; RQ retries it until it applies."""
+    """A report that arrived while its row waited for its sender; RQ retries it until it applies."""
     report = DeliveryReport(**{**fields, "status": MessageStatus(fields["status"])})
     return _apply_now(report, now or utcnow())
 
@@ -56,9 +57,9 @@ def _apply_now(report, now):
     if row is None:
         db.session.rollback()
         return False
-    if _send_in_flight(row, now):
+    if _awaiting_its_send(row, now):
         db.session.rollback()
-        raise SendInFlight(f"outbox {row.id} is being sent")
+        raise AwaitingItsSend(f"outbox {row.id} is claimed by a sender")
     changed = _apply(row, report, now)
     if changed:
         row.in_flight_since = None  # settled: the sender, if alive, keeps what we said
@@ -103,10 +104,11 @@ def _in_flight_to(phone, provider_id):
     return row
 
 
-def _send_in_flight(row, now):
-    """Held by a live sender: its report waits in a job (one writer at a time on SQLite)."""
+def _awaiting_its_send(row, now):
+    """Claimed by a live sender that has not sent it yet; a row in flight is settled at once."""
     return (
         row.status == MessageStatus.PENDING
+        and row.in_flight_since is None
         and row.claimed_until is not None
         and (row.claimed_until > now)
     )
