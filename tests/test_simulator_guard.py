@@ -5,6 +5,7 @@ import pytest
 from service import create_app
 from service.models import AuditLog, db
 from tests.fixtures.dashboard import sign_in
+from tests.fixtures.sms import post_inbound
 from tests.test_production import SAFE
 
 DEMO_FACILITATOR = "+6281100000001"  # Bu Siti Rahayu of `asuh seed-demo`
@@ -102,3 +103,30 @@ def test_in_production_even_the_demo_facilitator_needs_confirmation(production_c
     page = client.post("/simulator/number", data={"pick": DEMO_FACILITATOR}, follow_redirects=True)
     assert "a real facilitator" in page.get_data(as_text=True)
     assert audit_rows("simulator.phone") == []
+
+
+def test_what_a_borrowed_phone_changes_by_ussd_is_the_admins_doing(sim, factory):
+    factory.household(phone=CAREGIVER, name="Mbah Karsih")
+    sim("number", phone=CAREGIVER)
+    sim("press", key="call", entry="*384*123#")
+    sim("press", key="call", entry="5")  # settings
+    sim("press", key="call", entry="1")  # pause lessons
+    [paused] = audit_rows("caregiver.paused")
+    assert paused.actor == f"admin:ana via simulator as {CAREGIVER}"
+
+
+def test_what_a_borrowed_phone_changes_by_sms_is_the_admins_doing(sim, factory, run_jobs):
+    factory.household(phone=CAREGIVER, name="Mbah Karsih")
+    sim("number", phone=CAREGIVER)
+    sim("sms", text="STOP")
+    run_jobs()  # the worker carries the SMS out, as with a real one
+    [stop] = audit_rows("optout.stop")
+    assert stop.actor == f"admin:ana via simulator as {CAREGIVER}"
+
+
+def test_the_same_sms_from_the_real_phone_is_the_phones_doing(client, factory, run_jobs):
+    factory.household(phone=CAREGIVER, name="Mbah Karsih")
+    post_inbound(client, CAREGIVER, "STOP", provider_id="sim-looks-simulated")
+    run_jobs()
+    [stop] = audit_rows("optout.stop")
+    assert stop.actor == f"sms:{CAREGIVER}"  # a look-alike id names no admin

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from messages.handlers.router import handle_inbound, reply_key
 from messages.replies import reply_text
-from service import inbox, phones
+from service import audit, inbox, phones
 from service.models import InboundMessage, db, utcnow
 from service.outbox import queue_sms
 from service.states import InboundState, MessageKind
@@ -67,7 +67,8 @@ def process_inbound(inbound_id, now=None):
         db.session.rollback()
         return False
     try:
-        handle_inbound(row, now)
+        with audit.operated_by(audit.simulator_operator(row)):
+            handle_inbound(row, now)
         row.state, row.processed_at, row.error = InboundState.PROCESSED, now, None
         row.attempts += 1
         db.session.commit()

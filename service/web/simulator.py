@@ -72,15 +72,21 @@ def init_app(app):
 # ---------------------------------------------------------------- who did it
 
 
+def operator():
+    """The admin at the simulator, as the audit log names them."""
+    return f"admin:{current_user.username} via simulator"
+
+
 def actor(phone):
     """How the audit log names an action taken here: the admin, and whose phone they used."""
-    return f"admin:{current_user.username} via simulator as {phone or 'no number'}"[:80]
+    return f"{operator()} as {phone or 'no number'}"[: audit.ACTOR_LENGTH]
 
 
 def record(phone, action, entity="simulator", entity_id=None, **detail):
-    """Audit one action taken through the simulator, committed at once."""
-    audit.record(actor(phone), action, entity, entity_id, as_phone=phone, **detail)
+    """Audit one action taken through the simulator, committed at once; returns the row."""
+    row = audit.record(actor(phone), action, entity, entity_id, as_phone=phone, **detail)
     db.session.commit()
+    return row
 
 
 def needs_confirmation(person):
@@ -150,7 +156,8 @@ def parse_ussd(status, body):
 
 def ask_ussd(phone, session_id, text):
     """One USSD round trip through the handler the `/ussd` route calls."""
-    reply = respond(session_id, phone, text, screen_chars=at.USSD_SCREEN_CHARS)
+    with audit.operated_by(operator()):  # what the session changes is the admin's doing
+        reply = respond(session_id, phone, text, screen_chars=at.USSD_SCREEN_CHARS)
     return parse_ussd(200, at.ussd_answer(reply.text, reply.ended))
 
 
@@ -160,8 +167,12 @@ def tell_session_ended(session_id):
 
 
 def send_sms_as(phone, text):
-    """Post an SMS from `phone` to `/sms/inbound`, as the gateway does; returns its provider id."""
-    provider_id = f"sim-{uuid.uuid4().hex[:20]}"
+    """Post an SMS from `phone` to `/sms/inbound`, as the gateway does; returns its provider id.
+
+    Audited first: the worker that carries the SMS out finds the admin by that row.
+    """
+    provider_id = f"{audit.SIMULATED_ID_PREFIX}{uuid.uuid4().hex[:20]}"
+    entry = record(phone, audit.SIMULATED_SMS, "inbound", provider_id=provider_id, text=text)
     fields = {
         "from": phone,
         "to": current_app.config.get("AT_SENDER_ID") or "ASUH",
@@ -171,6 +182,10 @@ def send_sms_as(phone, text):
         "networkCode": NETWORK_CODE,
     }
     status, _ = gateway_post("/sms/inbound", fields)
+    entry.entity_id = db.session.scalar(
+        select(InboundMessage.id).where(InboundMessage.provider_id == provider_id)
+    )
+    db.session.commit()
     return provider_id, status
 
 
@@ -457,16 +472,6 @@ def send_sms():
         save(state, notice=_("Choose a number and write a message first."))
         return redirect(url_for("simulator.phone", screen="compose"))
     provider_id, status = send_sms_as(state["phone"], text[:918])
-    record(
-        state["phone"],
-        "simulator.sms",
-        "inbound",
-        db.session.scalar(
-            select(InboundMessage.id).where(InboundMessage.provider_id == provider_id)
-        ),
-        provider_id=provider_id,
-        text=text[:918],
-    )
     worker = status == 200 and worker_running()
     done = worker and wait_for_processing(provider_id, state["phone"])
     save(state, notice=sms_notice(status, done, worker))
