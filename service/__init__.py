@@ -24,6 +24,7 @@ def create_app(test_config=None):
     config.INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     _init_logging()
     _init_extensions(app)
+    _trust_proxies(app)
     _register_blueprints(app)
     from service.cli import register_commands
 
@@ -56,6 +57,16 @@ def _init_logging():
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("asuh").setLevel(logging.INFO)
     privacy.mask_logs()
+
+
+def _trust_proxies(app):
+    """Behind TRUSTED_PROXIES reverse proxies, take the caller's address and scheme from their
+    X-Forwarded-* headers, so the login throttle counts callers, not the proxy."""
+    count = app.config.get("TRUSTED_PROXIES", 0)
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def _init_extensions(app):

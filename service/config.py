@@ -143,7 +143,17 @@ def from_environment():
         "SIMULATOR": _env("SIMULATOR", "").strip().lower(),
         "MAX_CONTENT_LENGTH": DEFAULT_MAX_REQUEST_BYTES,
         "MAX_WEBHOOK_BYTES": DEFAULT_MAX_WEBHOOK_BYTES,
+        "TRUSTED_PROXIES": _proxy_count(_env("TRUSTED_PROXIES", "0")),
     }
+
+
+def _proxy_count(value):
+    """How many reverse proxies' X-Forwarded-* headers to believe; -1 when not a count."""
+    try:
+        count = int(value.strip() or "0")
+    except ValueError:
+        return -1
+    return count if count >= 0 else -1
 
 
 def is_production(settings):
@@ -182,11 +192,20 @@ def _secret_problem(name, value, default):
     return None
 
 
+def _malformed(settings):
+    """Settings that are wrong in any environment."""
+    if settings.get("TRUSTED_PROXIES", 0) < 0:
+        # believing a header nobody sets would let callers pick their address past the throttle
+        return ["TRUSTED_PROXIES must be 0 or the number of reverse proxies in front of Asuh"]
+    return []
+
+
 def unsafe_settings(settings):
-    """What stops these settings from running in production (an empty list when all is well)."""
+    """What stops these settings from running (in production, or malformed anywhere)."""
     if not is_production(settings):
-        return []
+        return _malformed(settings)
     problems = [
+        *_malformed(settings),
         _secret_problem("SECRET_KEY", settings.get("SECRET_KEY"), DEFAULT_SECRET_KEY),
         _secret_problem("WEBHOOK_TOKEN", settings.get("WEBHOOK_TOKEN"), DEFAULT_WEBHOOK_TOKEN),
     ]
@@ -207,7 +226,7 @@ def unsafe_settings(settings):
 
 
 def refuse_unsafe(settings):
-    """Raise UnsafeSettings when production settings are unsafe; nothing in development."""
+    """Raise UnsafeSettings when settings are unsafe in production or malformed anywhere."""
     problems = unsafe_settings(settings)
     if problems:
         raise UnsafeSettings(problems, settings.get("ASUH_ENV"))

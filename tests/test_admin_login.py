@@ -4,10 +4,10 @@ import time
 
 import pytest
 
-from service import redis_keys
+from service import create_app, redis_keys
 from service.redis_client import get_redis
 from service.web import auth
-from tests.fixtures.dashboard import PASSWORD, sign_in
+from tests.fixtures.dashboard import PASSWORD, form_token, sign_in
 
 NOW = 1_800_000_000.0
 
@@ -129,3 +129,45 @@ def test_usernames_are_counted_case_insensitively(app):
     for _ in range(3):
         auth.record_failure("Ana", "10.9.0.1", now=NOW)
     assert not auth.login_verdict("ANA", "10.9.0.2", now=NOW).allowed
+
+
+def sign_in_through_proxy(client, username, password, caller, proxy="10.9.0.1"):
+    """A login form posted through a reverse proxy that names the caller in X-Forwarded-For."""
+    token = form_token(client, "/admin/login?lang=en")
+    return client.post(
+        "/admin/login",
+        data={"username": username, "password": password, "csrf_token": token},
+        environ_base={"REMOTE_ADDR": proxy},
+        headers={"X-Forwarded-For": caller, "X-Forwarded-Proto": "https"},
+    )
+
+
+def test_behind_a_trusted_proxy_the_throttle_counts_callers_not_the_proxy(app_config, make_account):
+    client = create_app({**app_config, "TRUSTED_PROXIES": 1}).test_client()
+    make_account("ana")
+    for n in range(auth.ADDRESS_POLICY.slow_after):
+        response = sign_in_through_proxy(client, f"user{n}", "guess", caller="203.0.113.7")
+        assert response.status_code == 401
+    assert sign_in_through_proxy(client, "ana", PASSWORD, "203.0.113.7").status_code == 429
+    # the next villager behind the same proxy is not locked out by the guesser
+    assert sign_in_through_proxy(client, "ana", PASSWORD, "203.0.113.8").status_code == 302
+
+
+def test_without_trusted_proxies_a_forwarded_header_cannot_pick_a_fresh_address(
+    client, make_account
+):
+    make_account("ana")
+    for n in range(auth.ADDRESS_POLICY.slow_after):
+        response = sign_in_through_proxy(client, f"user{n}", "guess", caller=f"198.51.100.{n}")
+        assert response.status_code == 401
+    assert sign_in_through_proxy(client, "ana", PASSWORD, "198.51.100.99").status_code == 429
+
+
+@pytest.mark.parametrize("value", ["-1", "one", "1.5"])
+def test_a_trusted_proxies_value_that_is_no_count_stops_start_up(monkeypatch, app_config, value):
+    from service import config
+
+    monkeypatch.setenv("TRUSTED_PROXIES", value)
+    settings = {**app_config, "TRUSTED_PROXIES": config.from_environment()["TRUSTED_PROXIES"]}
+    with pytest.raises(config.UnsafeSettings, match="TRUSTED_PROXIES must be 0 or the number"):
+        create_app(settings)
