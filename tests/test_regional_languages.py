@@ -16,7 +16,9 @@ from messages.handlers.welcome import welcome_text
 from messages.lessons import load_catalog
 from messages.replies import reply_text
 from service.brand import branded
+from service.enrollments import enroll
 from service.models import Caregiver, Household, Meeting, db
+from service.states import Track
 from tests.fixtures.schedule import at
 from tests.fixtures.sms import outbox_to
 from workers.reminders import MeetingText
@@ -24,6 +26,7 @@ from workers.reminders import MeetingText
 JKT = "Asia/Jakarta"
 FACILITATOR = "+6281100000601"
 GRANDMOTHER = "+6281299990601"
+ABROAD = "+85291230601"
 
 
 def needs(code):
@@ -91,13 +94,24 @@ def test_sundanese_and_sasak_menus_with_indonesian_lessons_where_none_is_written
     assert translated("main.lesson", code, t(code, "main.lesson")) in session.text
 
     catalog = load_catalog()
-    lessons = catalog.lessons("caregiver", code)
-    written = [x.position for x in lessons if x.language == code]
-    fallen = [x.position for x in lessons if x.language == "id"]
-    assert written and fallen, (written, fallen)  # the first lessons in the language, then id
-    for position, language in ((written[0], code), (fallen[0], "id")):
-        dispatcher.make_due(dispatcher.caregiver_enrollment(home), None, position=position + 1)
-        session = ussd.dial(GRANDMOTHER)
-        session.press("1")
-        shown = catalog.lesson("caregiver", position, code)
-        assert shown.language == language and shown.title in session.text
+    written = [x.position for x in catalog.lessons("caregiver", code) if x.language == code]
+    assert written  # the caregiver track is written in the language, in part or in full
+    dispatcher.make_due(dispatcher.caregiver_enrollment(home), None, position=written[0] + 1)
+    session = ussd.dial(GRANDMOTHER)
+    session.press("1")
+    shown = catalog.lesson("caregiver", written[0], code)
+    assert shown.language == code and shown.title in session.text
+
+    # A track the language has not written (the migrant track: the translators write the
+    # caregiver track first, so this holds however far they got) reaches its reader in
+    # Indonesian: a parent abroad who reads the language gets the Indonesian lesson.
+    fallen = [x.position for x in catalog.lessons("migrant", code) if x.language == "id"]
+    assert fallen, f"the migrant track is written in {code}: pick another unwritten track"
+    parent = factory.migrant(home, phone=ABROAD, country="HK", language=code)
+    enroll(Track.MIGRANT, parent.id, now=at(JKT, "2031-02-20 10:00"))
+    evening = at("Asia/Hong_Kong", "2031-03-03 18:00")
+    dispatcher.make_due(dispatcher.enrollment(track=Track.MIGRANT), evening, position=fallen[0])
+    dispatcher.tick(evening)
+    (row,) = dispatcher.rows(kind="lesson", to_phone=ABROAD)
+    lesson = catalog.lesson("migrant", fallen[0], code)
+    assert lesson.language == "id" and (row.lesson_id, row.language) == (lesson.id, "id")
