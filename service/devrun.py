@@ -95,6 +95,7 @@ def development_env(base):
     env = dict(base)
     env["ASUH_ENV"] = config.DEVELOPMENT
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env.setdefault("RQ_LOG_LEVEL", "warning")  # no line per routine job: the SMS lines show
     return env
 
 

@@ -23,6 +23,7 @@ from workers import outcomes
 from workers.context import job
 from workers.gateway import DeliveryReport
 from workers.queues import OUTBOUND, enqueue
+from workers.transactions import write_lock
 
 log = logging.getLogger("asuh.delivery")
 
@@ -53,6 +54,7 @@ def apply_late_report(fields, now=None):
 
 
 def _apply_now(report, now):
+    write_lock()  # SQLite: two reports for one row (8, then 1) must not both read it pending
     row = _locked_row(report)
     if row is None:
         db.session.rollback()

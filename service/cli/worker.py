@@ -7,12 +7,22 @@ from rq import SimpleWorker
 
 from workers.queues import ALL, worker_connection
 
+LEVELS = click.Choice(["debug", "info", "warning", "error"], case_sensitive=False)
+
 
 @click.command("worker")
 @with_appcontext
 @click.option("--burst", is_flag=True, help="work until the queues are empty, then exit")
-def worker(burst):
+@click.option(
+    "--logging-level",
+    type=LEVELS,
+    default="info",
+    envvar="RQ_LOG_LEVEL",
+    show_default=True,
+    help="RQ's own lines (a line per job); warning keeps only trouble (env RQ_LOG_LEVEL)",
+)
+def worker(burst, logging_level):
     """Serve inbound first, then outbound, then scheduled work."""
     connection = worker_connection(current_app.config["REDIS_URL"])
     runner = SimpleWorker(list(ALL), connection=connection)
-    runner.work(burst=burst, with_scheduler=True)
+    runner.work(burst=burst, with_scheduler=True, logging_level=logging_level.upper())
