@@ -61,7 +61,11 @@ def reset_schedule(position):
     db.session.execute(OutboxMessage.__table__.delete())
     db.session.execute(
         Enrollment.__table__.update().values(
-            position=0, next_due_at=utcnow(), last_sent_at=None, state=EnrollmentState.ACTIVE
+            position=0,
+            last_lesson_id=None,
+            next_due_at=utcnow(),
+            last_sent_at=None,
+            state=EnrollmentState.ACTIVE,
         )
     )
     db.session.execute(

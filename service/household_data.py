@@ -106,6 +106,7 @@ def _enrollment(enrollment):
         "track": enrollment.track,
         "state": enrollment.state,
         "lessons_sent": enrollment.position,
+        "last_lesson": enrollment.last_lesson_id,
         "next_due_at": _when(enrollment.next_due_at),
         "created_at": _when(enrollment.created_at),
     }

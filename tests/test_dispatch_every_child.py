@@ -138,7 +138,7 @@ def test_a_pack_lesson_comes_after_its_anchor_in_the_pack_s_villages_only(
     assert (
         there_rows[1].body == "Asuh: Mama/Bapa, ajak anak ke sekolah Minggu di Oelnasi. Coba ini."
     )
-    assert there_rows[1].idempotency_key.endswith(":1")
+    assert there_rows[1].idempotency_key.endswith(":ntt-cg01")  # keyed by lesson
     assert [row.lesson_id for row in by_phone[here.caregivers[0].phone]] == ["cg01", "cg02", "cg03"]
 
 

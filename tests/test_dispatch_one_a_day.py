@@ -156,7 +156,7 @@ def test_a_lesson_already_written_that_local_day_blocks_a_second(
     db.session.commit()
     dispatcher.tick(at(zone, "2031-03-03 08:30"))
     enrollment = dispatcher.caregiver_enrollment(home)
-    assert len(dispatcher.rows(to_phone=PHONE, idempotency_key=f"lesson:{enrollment.id}:0")) == (
+    assert len(dispatcher.rows(to_phone=PHONE, idempotency_key=f"lesson:{enrollment.id}:cg01")) == (
         0 if blocks else 1
     )
     assert enrollment.position == (0 if blocks else 1)

@@ -80,6 +80,7 @@ def test_consent_time_and_channel_are_recorded_and_exported(home, runner):
     assert any("sakit demam" in m["text"] for m in data["messages_received"])
     assert any(m["kind"] == "welcome" for m in data["messages_sent"])
     assert {e["track"] for e in data["enrollments"]} == {"caregiver", "adolescent"}
+    assert all("last_lesson" in e for e in data["enrollments"])
     assert "household.register" in {a["action"] for a in data["audit"]}
 
 

@@ -33,6 +33,7 @@ class Due:
     position: int
     next_due_at: datetime
     last_sent_at: datetime | None
+    last_lesson_id: str | None  # the last lesson written, to re-anchor `position` on
     name: str | None
     phone: str | None
     language: str
@@ -104,6 +105,7 @@ def select_due(track, ids):
         Enrollment.position,
         Enrollment.next_due_at,
         Enrollment.last_sent_at,
+        Enrollment.last_lesson_id,
         *columns,
         Village.id,
         Village.name,

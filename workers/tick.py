@@ -2,10 +2,16 @@
 
 The database is the truth. Each enrollment knows its next lesson (`position`) and when it is
 due (`next_due_at`, UTC). A tick takes due enrollments a chunk at a time, writes one outbox
-row per lesson under the key `lesson:<enrollment>:<position>` (INSERT ... ON CONFLICT DO
+row per lesson under the key `lesson:<enrollment>:<lesson id>` (INSERT ... ON CONFLICT DO
 NOTHING), and advances the enrollment with a guarded UPDATE (`WHERE position = old`) in the
 same transaction. A second tick, a second clock process or a retried job therefore finds
 nothing left to write: it can neither send a lesson twice nor skip one.
+
+A position counts lessons in the place's sequence, which changes when a pack lesson is added
+or a lesson removed. The enrollment also keeps the id of the last lesson written
+(`last_lesson_id`); when the lesson before its position is no longer that one, the tick
+carries on after that lesson where it now stands, so a content change mid-cycle neither
+repeats nor skips a lesson.
 
 One lesson per phone per local day, across tracks: the tracks' due enrollments are taken in
 one order (`recipients.rank`), and an enrollment whose number already has a lesson that local
@@ -162,11 +168,31 @@ class TickPlanner:
             lambda: self.catalog.band_for(track, position, bands, item.village, item.province),
         )
 
+    def sequence(self, track, item):
+        """The lessons of the item's place on a track, in order (the catalog keeps it)."""
+        return self.catalog.sequence(track, SOURCE_LANGUAGE, item.village, item.province)
+
     def next_position(self, track, item, bands):
-        """The first lesson from the enrollment's position on that reaches the household."""
-        sequence = self.catalog.sequence(track, SOURCE_LANGUAGE, item.village, item.province)
-        key = ("next-position", track, item.position, bands, item.village, item.province)
-        return self.remember(key, lambda: _first_reaching(sequence, item.position, bands))
+        """The first lesson from the enrollment's place in the sequence on that reaches the
+        household; its place is after the last lesson it was written (`resume_at`)."""
+        key = ("next-position", track, item.position, item.last_lesson_id, bands)
+        key += (item.village, item.province)
+        return self.remember(
+            key,
+            lambda: _first_reaching(self.sequence(track, item), self.resume_at(track, item), bands),
+        )
+
+    def resume_at(self, track, item):
+        """Where the enrollment carries on: its position, unless the place's sequence changed
+        since its last lesson was written (a pack lesson added before it, a lesson removed),
+        then just after that lesson where it now stands. A lesson no longer in the sequence,
+        or no lesson recorded (rows from before 0007), leaves the position as it is."""
+        sequence, last, position = self.sequence(track, item), item.last_lesson_id, item.position
+        if last is None or (0 < position <= len(sequence) and sequence[position - 1].id == last):
+            return position
+        places = ("places", track, item.village, item.province)
+        found = self.remember(places, lambda: {x.id: x.position for x in sequence}).get(last)
+        return position if found is None else found + 1
 
     def body(self, track, position, language, band, item):
         """The rendered lesson; rendered once per text when it does not greet by name."""
@@ -254,8 +280,9 @@ def _decide(item, bands, days, context, writes):
         writes.defers.append({"b_id": item.enrollment_id, "b_old": item.position, "b_due": slot})
         return
     band = None if children is None else context.band(track, position, children, item)
+    lesson_id = context.sequence(track, item)[position].id
     writes.rows.append(_lesson_row(track, item, position, band, context))
-    writes.advances.append(_advance(item, position, rhythm, context, count))
+    writes.advances.append(_advance(item, position, lesson_id, rhythm, context, count))
     days.note(item.phone)
 
 
@@ -285,7 +312,7 @@ def _lesson_row(track, item, position, band, context):
     lesson = context.catalog.lesson(track, position, item.language, item.village, item.province)
     body = context.body(track, position, item.language, band, item)
     return outbox_row(
-        f"lesson:{item.enrollment_id}:{position}",
+        lesson_key(item.enrollment_id, lesson.id),
         item.phone,
         body,
         MessageKind.LESSON,
@@ -295,6 +322,16 @@ def _lesson_row(track, item, position, band, context):
         lesson_id=lesson.id,
         created_at=context.now,  # the tick's clock: "a lesson this local day" is read from it
     )
+
+
+def lesson_key(enrollment_id, lesson_id):
+    """The idempotency key of an enrollment's lesson: by lesson id, not position, so a lesson
+    written at a position an earlier lesson had (the sequence shrank) is never taken for it.
+
+    Rows written before issue 12 are keyed `lesson:<enrollment>:<position>`; lesson ids are
+    not bare numbers (cg01, and a pack's begin with its slug: ntt-cg01), so the two kinds of
+    key do not meet."""
+    return f"lesson:{enrollment_id}:{lesson_id}"
 
 
 # ---------------------------------------------------------------- advancing
@@ -310,6 +347,7 @@ ADVANCE = (
     .where(*_GUARD)
     .values(
         position=bindparam("b_position"),
+        last_lesson_id=bindparam("b_lesson"),
         next_due_at=bindparam("b_due"),
         last_sent_at=bindparam("b_sent"),
         state=bindparam("b_state"),
@@ -323,7 +361,7 @@ FINISH = (
 )
 
 
-def _advance(item, position, rhythm, context, count):
+def _advance(item, position, lesson_id, rhythm, context, count):
     """Parameters moving an enrollment past the lesson just written: next slot, or the end."""
     following = position + 1
     done = following >= count
@@ -331,6 +369,7 @@ def _advance(item, position, rhythm, context, count):
         "b_id": item.enrollment_id,
         "b_old": item.position,
         "b_position": following,
+        "b_lesson": lesson_id,
         "b_due": None if done else context.next_due(rhythm, following),
         "b_sent": context.now,
         "b_state": str(EnrollmentState.COMPLETED if done else EnrollmentState.ACTIVE),

@@ -24,6 +24,9 @@ class Enrollment(db.Model):
     child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id"), index=True)
     facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("facilitators.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)  # index of the next lesson to send
+    # The id of the last lesson written: where to carry on when the place's sequence changed
+    # under the position (a pack lesson added or a lesson removed mid-cycle). NULL before 0007.
+    last_lesson_id: Mapped[str | None] = mapped_column(String(32))
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     state: Mapped[str] = mapped_column(String(16), default=EnrollmentState.ACTIVE)
