@@ -164,6 +164,15 @@ class Catalog:
             self._memo[key] = [replace(x, position=i) for i, x in enumerate(found)]
         return self._memo[key]
 
+    def position_of(self, track, lesson_id, village=None, province=None) -> int | None:
+        """Where a lesson stands in a place's track today (packs move lessons), or None."""
+        track = str(track)
+        key = ("positions", track, _norm(village), _norm(province))
+        if key not in self._memo:
+            ids = self._ids(track, village, province)
+            self._memo[key] = {found: i for i, found in enumerate(ids)}
+        return self._memo[key].get(lesson_id)
+
     def _ids(self, track, village, province) -> list[str]:
         """Lesson ids of a place's track: the base order with pack lessons after anchors."""
         key = ("ids", track, _norm(village), _norm(province))
@@ -483,10 +492,15 @@ def _check_file_header(file: Path, data: dict, languages: registry.Registry) -> 
 
 
 def _check_ids(catalog: Catalog, files: dict[tuple[str, str], str]) -> list[str]:
-    """Ids unique across all tracks, within each language."""
+    """Ids unique across all tracks, within each language, and never a bare number: lesson
+    rows were once keyed by position (`lesson:<enrollment>:<position>`), and a numeric id
+    could take an old row's key and be dropped as already written."""
     problems, seen = [], {}
     for (track, language), lessons in catalog.tracks.items():
         for lesson in lessons:
+            if lesson.id.isdigit():
+                where = f"{files[(track, language)]} {lesson.id}"
+                problems.append(f"{where}: an id needs a letter, not only digits (e.g. cg07)")
             key = (lesson.id, language)
             if lesson.id and key in seen:
                 first = seen[key]

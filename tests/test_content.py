@@ -435,3 +435,11 @@ def test_cli_check_fails_on_a_bad_catalog(cat, runner):
     assert result.exit_code == 1
     assert "adolescent.id.toml ad02: character '\u2013' in text is not GSM-7" in result.output
     assert "OK" not in result.output
+
+
+def test_a_lesson_id_that_is_a_bare_number_is_refused(cat):
+    for language in LANGUAGES:
+        cat.lesson("migrant", "mg01", language)["id"] = "7"
+    problems = cat.problems()
+    assert len(problems) == 2
+    assert all(" 7: an id needs a letter, not only digits" in p for p in problems)

@@ -139,3 +139,17 @@ def test_an_enrollment_without_a_last_lesson_keeps_its_position_as_before(
     assert sent(dispatcher) == ["cg01", "cg02", "cg03", "cg03", "cg04"]
     enrollment = dispatcher.caregiver_enrollment(home)
     assert (enrollment.position, enrollment.last_lesson_id) == (5, "cg04")
+
+
+def test_this_weeks_lesson_on_ussd_is_the_one_sent_even_after_a_lesson_was_added_behind(
+    dispatcher, cat, serve, home, ussd
+):
+    serve()
+    days(dispatcher, 3, 0)
+    assert sent(dispatcher)[-1] == "cg03"
+    cat.packs["ntt.id.toml"] = pack("province", NTT, lesson=[own("ntt-cg01", "cg01")])
+    serve()  # cg03 now stands one place later; nothing has been sent since
+    session = ussd.dial(home.caregivers[0].phone)
+    session.press("1")
+    lesson = cat.data[("caregiver", "id")][2]
+    assert lesson["id"] == "cg03" and lesson["title"] in session.text

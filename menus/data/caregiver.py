@@ -32,7 +32,13 @@ from service.states import (
 def _lesson_facts():
     enrollment = (Enrollment.caregiver_id == Caregiver.id) & (Enrollment.track == Track.CAREGIVER)
     return (
-        select(Caregiver.name, Enrollment.position, Child.birth_year, Child.birth_month)
+        select(
+            Caregiver.name,
+            Enrollment.position,
+            Enrollment.last_lesson_id,
+            Child.birth_year,
+            Child.birth_month,
+        )
         .outerjoin(Enrollment, enrollment)
         .outerjoin(Child, Child.household_id == Caregiver.household_id)
         .where(Caregiver.id == bindparam("id"))
@@ -40,12 +46,14 @@ def _lesson_facts():
 
 
 def lesson_facts(caregiver_id):
-    """Name, position of the lesson sent last (0 when none yet), children's (year, month)."""
+    """Name, position of the lesson sent last (0 when none yet), its id (None when not
+    recorded), children's (year, month)."""
     rows = _lesson_facts(id=caregiver_id).all()
     if not rows:
-        return "", 0, []
+        return "", 0, None, []
     births = [(row.birth_year, row.birth_month) for row in rows if row.birth_year]
-    return rows[0].name, max((rows[0].position or 0) - 1, 0), births
+    first = rows[0]
+    return first.name, max((first.position or 0) - 1, 0), first.last_lesson_id, births
 
 
 RECEIVED = (MessageStatus.SENT, MessageStatus.DELIVERED)

@@ -27,8 +27,10 @@ def parse_year(text, now):
 def open_lesson(ctx, arg):
     """Find the caregiver's last lesson once, about the child the SMS spoke of; its pages are
     rendered from the catalog."""
-    name, position, births = caregiver.lesson_facts(ctx.state.person)
+    name, position, last_lesson, births = caregiver.lesson_facts(ctx.state.person)
     catalog, where = load_catalog(), caller.place(ctx.state.village)
+    moved = catalog.position_of(Track.CAREGIVER, last_lesson, where.name, where.province)
+    position = position if moved is None else moved  # the content changed since it was sent
     position = min(position, catalog.count(Track.CAREGIVER, where.name, where.province) - 1)
     bands = births_bands(births, ctx.now.date())
     band = catalog.band_for(Track.CAREGIVER, position, bands, where.name, where.province)
