@@ -96,6 +96,7 @@ def lesson_row(rng, now, phone, village_id, villages, weeks, n):
 def add_inbox(now, phone, name, village):
     """What a demo caregiver has received: the welcome and the first lessons, in real words."""
     from messages.lessons import load_catalog
+    from service.brand import branded
 
     catalog = load_catalog()
     bodies = [("welcome", f"Selamat datang di Asuh, {name}! Menu Asuh: tekan *384*123#.")]
@@ -109,7 +110,7 @@ def add_inbox(now, phone, name, village):
             OutboxMessage(
                 idempotency_key=f"demo-inbox-{kind}-{age}",
                 to_phone=phone,
-                body=body,
+                body=branded(body),  # as the outbox writes every SMS
                 kind=kind,
                 status="delivered",
                 sent_at=at,
