@@ -84,8 +84,40 @@ def _local_url():
     return f"http://127.0.0.1:{_env('PORT', DEFAULT_PORT)}"
 
 
+class _Numbers:
+    """Reads the number settings. A value that is no number (or below its minimum) is noted
+    and its default used meanwhile, so start-up refuses it with a plain message naming the
+    variable (`SETTINGS_PROBLEMS`, checked by refuse_unsafe) instead of a traceback."""
+
+    def __init__(self):
+        self.problems = []
+
+    def __call__(self, name, default, kind=int, minimum=None, hint=None):
+        raw = str(_env(name, default)).strip()
+        try:
+            value = kind(raw)
+        except ValueError:
+            value = None
+        if value is None or (minimum is not None and value < minimum):
+            wanted = hint or ("a whole number" if kind is int else "a number")
+            if minimum is not None and not hint:
+                wanted += f" of at least {minimum}"
+            self.problems.append(f"{name} must be {wanted}, not {raw!r}")
+            return kind(default)
+        return value
+
+    def pairs(self, name, default, kind):
+        """ "caregiver=2,migrant=1" as a dict; a value that is no `kind` is noted."""
+        try:
+            return _pairs(_env(name, default), kind)
+        except ValueError:
+            self.problems.append(f"{name} must look like {default!r}, not {_env(name, default)!r}")
+            return _pairs(default, kind)
+
+
 def from_environment():
     """The app's settings as a dict, taken from the environment at call time."""
+    number = _Numbers()
     return {
         "SQLALCHEMY_DATABASE_URI": _normalise_db_url(_env("DATABASE_URL", DEFAULT_DATABASE_URL)),
         "REDIS_URL": _env("REDIS_URL", DEFAULT_REDIS_URL),
@@ -98,9 +130,9 @@ def from_environment():
         "KANNEL_PASSWORD": _env("KANNEL_PASSWORD", ""),
         "KANNEL_SENDER": _env("KANNEL_SENDER", ""),
         "KANNEL_SMSC": _env("KANNEL_SMSC", ""),
-        "KANNEL_CONCURRENCY": int(_env("KANNEL_CONCURRENCY", DEFAULT_KANNEL_CONCURRENCY)),
-        "KANNEL_TIMEOUT": float(_env("KANNEL_TIMEOUT", DEFAULT_KANNEL_TIMEOUT)),
-        "INBOUND_MAX_TEXT": int(_env("INBOUND_MAX_TEXT", DEFAULT_INBOUND_MAX_TEXT)),
+        "KANNEL_CONCURRENCY": number("KANNEL_CONCURRENCY", DEFAULT_KANNEL_CONCURRENCY),
+        "KANNEL_TIMEOUT": number("KANNEL_TIMEOUT", DEFAULT_KANNEL_TIMEOUT, float),
+        "INBOUND_MAX_TEXT": number("INBOUND_MAX_TEXT", DEFAULT_INBOUND_MAX_TEXT),
         "AT_USERNAME": _env("AT_USERNAME", "sandbox"),
         "AT_API_KEY": _env("AT_API_KEY", ""),
         "AT_SENDER_ID": _env("AT_SENDER_ID", ""),
@@ -109,51 +141,43 @@ def from_environment():
         "DEFAULT_LANGUAGE": _env("DEFAULT_LANGUAGE", DEFAULT_LANGUAGE),
         "DASHBOARD_LANGUAGE": _env("DASHBOARD_LANGUAGE", DEFAULT_DASHBOARD_LANGUAGE),
         "LANGUAGE_DIRS": _env("LANGUAGE_DIRS", ""),  # extra language folders, os.pathsep-joined
-        "PORT": int(_env("PORT", DEFAULT_PORT)),
-        "SMS_MAX_PER_SECOND": float(_env("SMS_MAX_PER_SECOND", DEFAULT_SMS_MAX_PER_SECOND)),
-        "USSD_SESSION_TTL": int(_env("USSD_SESSION_TTL", DEFAULT_USSD_SESSION_TTL)),
+        "PORT": number("PORT", DEFAULT_PORT),
+        "SMS_MAX_PER_SECOND": number("SMS_MAX_PER_SECOND", DEFAULT_SMS_MAX_PER_SECOND, float),
+        "USSD_SESSION_TTL": number("USSD_SESSION_TTL", DEFAULT_USSD_SESSION_TTL),
         "SAFEGUARDING_WORDS": _env("SAFEGUARDING_WORDS", DEFAULT_SAFEGUARDING_WORDS),
         "MARRIAGE_WORDS": _env("MARRIAGE_WORDS", DEFAULT_MARRIAGE_WORDS),
         "CHILD_WORDS": _env("CHILD_WORDS", DEFAULT_CHILD_WORDS),
         "SUICIDE_WORDS": _env("SUICIDE_WORDS", DEFAULT_SUICIDE_WORDS),
         "QUIET_HOURS": _env("QUIET_HOURS", DEFAULT_QUIET_HOURS),
-        "LESSONS_PER_WEEK": int(_env("LESSONS_PER_WEEK", DEFAULT_LESSONS_PER_WEEK)),
+        "LESSONS_PER_WEEK": number("LESSONS_PER_WEEK", DEFAULT_LESSONS_PER_WEEK),
         "CHILD_HOTLINE": _env("CHILD_HOTLINE", DEFAULT_CHILD_HOTLINE),
         "INBOUND_PROCESSING": _env("INBOUND_PROCESSING", DEFAULT_INBOUND_PROCESSING).lower()
         not in ("off", "0", "false", "no"),
-        "TRACK_LESSONS_PER_WEEK": _pairs(
-            _env("TRACK_LESSONS_PER_WEEK", DEFAULT_TRACK_LESSONS_PER_WEEK), int
+        "TRACK_LESSONS_PER_WEEK": number.pairs(
+            "TRACK_LESSONS_PER_WEEK", DEFAULT_TRACK_LESSONS_PER_WEEK, int
         ),
         "TIME_OF_DAY_CLOCK": _pairs(_env("TIME_OF_DAY_CLOCK", DEFAULT_TIME_OF_DAY_CLOCK), str),
-        "LESSON_WINDOW_MINUTES": int(_env("LESSON_WINDOW_MINUTES", DEFAULT_LESSON_WINDOW_MINUTES)),
-        "SEND_CLAIM_SECONDS": int(_env("SEND_CLAIM_SECONDS", DEFAULT_SEND_CLAIM_SECONDS)),
-        "SEND_RETRY_SECONDS": int(_env("SEND_RETRY_SECONDS", DEFAULT_SEND_RETRY_SECONDS)),
+        "LESSON_WINDOW_MINUTES": number("LESSON_WINDOW_MINUTES", DEFAULT_LESSON_WINDOW_MINUTES),
+        "SEND_CLAIM_SECONDS": number("SEND_CLAIM_SECONDS", DEFAULT_SEND_CLAIM_SECONDS),
+        "SEND_RETRY_SECONDS": number("SEND_RETRY_SECONDS", DEFAULT_SEND_RETRY_SECONDS),
         "SMS_RECIPIENTS_PER_REQUEST": max(
-            1, int(_env("SMS_RECIPIENTS_PER_REQUEST", DEFAULT_SMS_RECIPIENTS_PER_REQUEST))
+            1, number("SMS_RECIPIENTS_PER_REQUEST", DEFAULT_SMS_RECIPIENTS_PER_REQUEST)
         ),
-        "RETENTION_DAYS": max(1, int(_env("RETENTION_DAYS", DEFAULT_RETENTION_DAYS))),
-        "CONSOLE_REPORT_SECONDS": int(
-            _env("CONSOLE_REPORT_SECONDS", DEFAULT_CONSOLE_REPORT_SECONDS)
-        ),
-        "SEND_REPORT_WAIT_SECONDS": int(
-            _env("SEND_REPORT_WAIT_SECONDS", DEFAULT_SEND_REPORT_WAIT_SECONDS)
+        "RETENTION_DAYS": max(1, number("RETENTION_DAYS", DEFAULT_RETENTION_DAYS)),
+        "CONSOLE_REPORT_SECONDS": number("CONSOLE_REPORT_SECONDS", DEFAULT_CONSOLE_REPORT_SECONDS),
+        "SEND_REPORT_WAIT_SECONDS": number(
+            "SEND_REPORT_WAIT_SECONDS", DEFAULT_SEND_REPORT_WAIT_SECONDS
         ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "ASUH_ENV": _env("ASUH_ENV", DEFAULT_ENV).strip().lower(),
         "SIMULATOR": _env("SIMULATOR", "").strip().lower(),
         "MAX_CONTENT_LENGTH": DEFAULT_MAX_REQUEST_BYTES,
         "MAX_WEBHOOK_BYTES": DEFAULT_MAX_WEBHOOK_BYTES,
-        "TRUSTED_PROXIES": _proxy_count(_env("TRUSTED_PROXIES", "0")),
+        "TRUSTED_PROXIES": number(
+            "TRUSTED_PROXIES", 0, minimum=0, hint="0 or the number of reverse proxies in front"
+        ),
+        "SETTINGS_PROBLEMS": number.problems,
     }
-
-
-def _proxy_count(value):
-    """How many reverse proxies' X-Forwarded-* headers to believe; -1 when not a count."""
-    try:
-        count = int(value.strip() or "0")
-    except ValueError:
-        return -1
-    return count if count >= 0 else -1
 
 
 def is_production(settings):
@@ -193,11 +217,12 @@ def _secret_problem(name, value, default):
 
 
 def _malformed(settings):
-    """Settings that are wrong in any environment."""
-    if settings.get("TRUSTED_PROXIES", 0) < 0:
-        # believing a header nobody sets would let callers pick their address past the throttle
-        return ["TRUSTED_PROXIES must be 0 or the number of reverse proxies in front of Asuh"]
-    return []
+    """Settings that are wrong in any environment: numbers that are not numbers.
+
+    TRUSTED_PROXIES is one: believing a header nobody sets would let callers pick their
+    address and walk past the login throttle.
+    """
+    return list(settings.get("SETTINGS_PROBLEMS") or [])
 
 
 def unsafe_settings(settings):

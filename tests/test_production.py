@@ -145,6 +145,28 @@ def test_the_cli_refuses_unsafe_production_settings_with_a_plain_message(tmp_pat
     assert not (tmp_path / "a.db").exists()  # nothing was touched
 
 
+@pytest.mark.parametrize(
+    "name, value, said",
+    [
+        ("SEND_CLAIM_SECONDS", "5min", "SEND_CLAIM_SECONDS must be a whole number, not '5min'"),
+        ("KANNEL_TIMEOUT", "ten", "KANNEL_TIMEOUT must be a number, not 'ten'"),
+        ("TRACK_LESSONS_PER_WEEK", "caregiver=two", "TRACK_LESSONS_PER_WEEK must look like"),
+        ("TRUSTED_PROXIES", "-1", "TRUSTED_PROXIES must be 0 or the number of reverse proxies"),
+        ("TRUSTED_PROXIES", "one", "TRUSTED_PROXIES must be 0 or the number of reverse proxies"),
+    ],
+)
+def test_a_number_setting_that_is_no_number_stops_start_up_plainly(tmp_path, name, value, said):
+    """Even in development: a typo must not start a service that behaves unlike its settings."""
+    env = _env(ASUH_ENV="development", DATABASE_URL=f"sqlite:///{tmp_path}/a.db", **{name: value})
+    done = subprocess.run(
+        [str(BIN / "asuh"), "db", "upgrade"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1
+    assert said in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert not (tmp_path / "a.db").exists()
+
+
 def _free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
