@@ -1,9 +1,9 @@
 """Putting people on lesson tracks; the scheduler decides exactly when each lesson goes."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from service.models import Enrollment, db, utcnow
-from service.states import EnrollmentState, Track
+from service.models import Enrollment, OutboxMessage, db, utcnow
+from service.states import EnrollmentState, MessageKind, MessageStatus, Track
 
 PERSON_COLUMN = {
     Track.CAREGIVER: "caregiver_id",
@@ -40,3 +40,18 @@ def set_state_for(track, person_id, state):
     ):
         if enrollment.state != EnrollmentState.COMPLETED:
             enrollment.state = str(state)
+
+
+def lessons_received(enrollment_id) -> int:
+    """Lessons that left for the person's phone (sent or delivered) on one enrollment: what
+    they got, which the position is not (it also counts lessons skipped for their children's
+    ages, and a lesson written but not yet sent)."""
+    if enrollment_id is None:
+        return 0
+    left = [str(MessageStatus.SENT), str(MessageStatus.DELIVERED)]
+    query = select(func.count(OutboxMessage.id)).where(
+        OutboxMessage.enrollment_id == enrollment_id,
+        OutboxMessage.kind == MessageKind.LESSON,
+        OutboxMessage.status.in_(left),
+    )
+    return db.session.scalar(query) or 0

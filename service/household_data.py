@@ -8,6 +8,7 @@ attended, call-backs asked, lesson feedback, and the audit entries about them.
 
 from sqlalchemy import or_, select
 
+from service.enrollments import lessons_received
 from service.models import (
     Attendance,
     AuditLog,
@@ -105,7 +106,7 @@ def _enrollment(enrollment):
     return {
         "track": enrollment.track,
         "state": enrollment.state,
-        "lessons_sent": enrollment.position,
+        "lessons_sent": lessons_received(enrollment.id),
         "last_lesson": enrollment.last_lesson_id,
         "next_due_at": _when(enrollment.next_due_at),
         "created_at": _when(enrollment.created_at),

@@ -1,5 +1,6 @@
 """What facilitator commands change: households, people, tracks, meetings, and the audit log."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -337,3 +338,30 @@ def test_a_stranger_using_a_facilitator_command_changes_nothing(village, handle)
     assert db.session.query(Household).count() == 0
     assert db.session.query(AuditLog).count() == before
     assert outbox_to("+6281234567890") == []
+
+
+def lessons_with_statuses(caregiver, statuses, position):
+    """Lesson rows on the caregiver's enrollment, one per status; the position moved past
+    lessons skipped for the children's ages, as the tick does."""
+    enrollment = enrollment_of(caregiver_id=caregiver.id)
+    for n, status in enumerate(statuses):
+        row = queue_sms(caregiver.phone, f"Pelajaran {n}", "lesson", f"t:count:{n}")
+        db.session.flush()
+        row.enrollment_id, row.status = enrollment.id, status
+    enrollment.position = position
+    db.session.commit()
+
+
+def test_info_counts_the_lessons_that_left_for_the_phone(village, factory, handle):
+    home = factory.household(village, phone="+6281300000001")
+    lessons_with_statuses(home.caregivers[0], ["delivered", "sent", "pending", "failed"], 6)
+    reply = handle(FAC, f"INFO {home.code}", now=NOW)
+    assert "Pelajaran terkirim: 2." in reply
+
+
+def test_the_export_counts_the_lessons_that_left_for_the_phone(village, factory, runner):
+    home = factory.household(village, phone="+6281300000001")
+    lessons_with_statuses(home.caregivers[0], ["delivered", "sent", "pending"], 7)
+    result = runner.invoke(args=["household", "export", home.code])
+    [caregiver_track] = json.loads(result.output)["enrollments"]
+    assert caregiver_track["lessons_sent"] == 2

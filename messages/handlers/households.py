@@ -16,7 +16,7 @@ from messages.handlers.lookups import (
 )
 from messages.handlers.welcome import welcome_text
 from service import audit, phones
-from service.enrollments import enroll, set_state_for
+from service.enrollments import enroll, lessons_received, set_state_for
 from service.households import MAX_CHILDREN, find_caregiver, register_household
 from service.households import add_child as add_child_row
 from service.models import Enrollment, MigrantParent, db
@@ -359,4 +359,4 @@ def _lessons_sent(caregiver):
             Enrollment.track == Track.CAREGIVER, Enrollment.caregiver_id == caregiver.id
         )
     )
-    return enrollment.position if enrollment else 0
+    return lessons_received(enrollment.id) if enrollment else 0
