@@ -190,8 +190,7 @@ class TickPlanner:
         sequence, last, position = self.sequence(track, item), item.last_lesson_id, item.position
         if last is None or (0 < position <= len(sequence) and sequence[position - 1].id == last):
             return position
-        places = ("places", track, item.village, item.province)
-        found = self.remember(places, lambda: {x.id: x.position for x in sequence}).get(last)
+        found = self.catalog.position_of(track, last, item.village, item.province)
         return position if found is None else found + 1
 
     def body(self, track, position, language, band, item):
