@@ -7,7 +7,7 @@ import pytest
 from service import create_app, redis_keys
 from service.redis_client import get_redis
 from service.web import auth
-from tests.fixtures.dashboard import PASSWORD, form_token, sign_in
+from tests.fixtures.dashboard import PASSWORD, sign_in
 
 NOW = 1_800_000_000.0
 
@@ -133,13 +133,8 @@ def test_usernames_are_counted_case_insensitively(app):
 
 def sign_in_through_proxy(client, username, password, caller, proxy="10.9.0.1"):
     """A login form posted through a reverse proxy that names the caller in X-Forwarded-For."""
-    token = form_token(client, "/admin/login?lang=en")
-    return client.post(
-        "/admin/login",
-        data={"username": username, "password": password, "csrf_token": token},
-        environ_base={"REMOTE_ADDR": proxy},
-        headers={"X-Forwarded-For": caller, "X-Forwarded-Proto": "https"},
-    )
+    forwarded = {"X-Forwarded-For": caller, "X-Forwarded-Proto": "https"}
+    return sign_in(client, username, password, address=proxy, headers=forwarded)
 
 
 def test_behind_a_trusted_proxy_the_throttle_counts_callers_not_the_proxy(app_config, make_account):

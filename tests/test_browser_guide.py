@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.content_catalog import FULL_GUIDE, cat, shipped_as
-from tests.fixtures.dashboard import PASSWORD
+from tests.test_browser import sign_in
 from tests.test_browser_screenshots import keep
 
 __all__ = ["cat", "shipped_as"]
@@ -29,11 +29,7 @@ def test_the_longest_session_guide_prints_on_one_a4_page(
     make_account("ana")
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(f"{live_server}/admin/login?lang=en")  # the sign-in page opens in Indonesian
-    page.get_by_label("Username").fill("ana")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server}/admin/")
+    sign_in(page, live_server)
 
     page.goto(f"{live_server}/admin/content/lessons/fs05/guide?language=en")
     assert page.locator("ol li").count() == 8
@@ -60,11 +56,7 @@ def test_a_guide_twice_as_long_would_need_a_second_page(
     make_account("ana")
     context = chromium.new_context()
     page = context.new_page()
-    page.goto(f"{live_server}/admin/login?lang=en")  # the sign-in page opens in Indonesian
-    page.get_by_label("Username").fill("ana")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server}/admin/")
+    sign_in(page, live_server)
     page.goto(f"{live_server}/admin/content/lessons/fs05/guide?language=en")
     assert pdf_pages(page.pdf(format="A4", print_background=True)) >= 2
     context.close()

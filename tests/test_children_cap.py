@@ -2,22 +2,14 @@
 
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import func, select
 
 from service.households import MAX_CHILDREN
 from service.models import Child, Household, db
+from tests.fixtures.sms import FACILITATOR as FAC  # the `village` fixture's facilitator
 
 NOW = datetime(2026, 5, 4, 3, 0, tzinfo=UTC)  # Monday 10:00 WIB
-FAC = "+6281100000001"
 PHONE = "+6281377700011"
-
-
-@pytest.fixture
-def village(factory):
-    village = factory.village("Kanigoro", language="id")
-    factory.facilitator(village, phone=FAC)
-    return village
 
 
 def years(n):

@@ -20,18 +20,11 @@ from service.models import (
 from service.outbox import queue_sms
 from service.retention import blank_old_texts
 from tests.fixtures.dashboard import form_token
+from tests.fixtures.sms import FACILITATOR as FAC  # the `village` fixture's facilitator
 from tests.fixtures.sms import post_inbound
 
-FAC = "+6281100000001"
 PHONE = "+6281377700031"
 TEEN = "+6281377700032"
-
-
-@pytest.fixture
-def village(factory):
-    village = factory.village("Kanigoro", language="id")
-    factory.facilitator(village, phone=FAC)
-    return village
 
 
 @pytest.fixture

@@ -20,17 +20,10 @@ from service.models import (
     db,
 )
 from service.outbox import queue_sms
+from tests.fixtures.sms import FACILITATOR as FAC  # the `village` fixture's facilitator
 from tests.fixtures.sms import outbox_to
 
 NOW = datetime(2026, 5, 4, 3, 0, tzinfo=UTC)  # Monday 10:00 WIB
-FAC = "+6281100000001"
-
-
-@pytest.fixture
-def village(factory):
-    village = factory.village("Kanigoro", language="id")
-    factory.facilitator(village, phone=FAC)
-    return village
 
 
 def audit_actions():
