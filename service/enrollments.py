@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from service.models import Enrollment, OutboxMessage, db, utcnow
-from service.states import EnrollmentState, MessageKind, MessageStatus, Track
+from service.states import LEFT_FOR_PHONE, EnrollmentState, MessageKind, Track
 
 PERSON_COLUMN = {
     Track.CAREGIVER: "caregiver_id",
@@ -48,10 +48,9 @@ def lessons_received(enrollment_id) -> int:
     ages, and a lesson written but not yet sent)."""
     if enrollment_id is None:
         return 0
-    left = [str(MessageStatus.SENT), str(MessageStatus.DELIVERED)]
     query = select(func.count(OutboxMessage.id)).where(
         OutboxMessage.enrollment_id == enrollment_id,
         OutboxMessage.kind == MessageKind.LESSON,
-        OutboxMessage.status.in_(left),
+        OutboxMessage.status.in_(LEFT_FOR_PHONE),
     )
     return db.session.scalar(query) or 0

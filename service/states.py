@@ -86,6 +86,10 @@ class MessageStatus(StrEnum):
     EXPIRED = "expired"  # retried for as long as it was useful, never sent
 
 
+# An SMS that left for the phone: the gateway took it, and may have reported it delivered.
+LEFT_FOR_PHONE = (str(MessageStatus.SENT), str(MessageStatus.DELIVERED))
+
+
 class InboundState(StrEnum):
     RECEIVED = "received"
     PROCESSED = "processed"

@@ -22,7 +22,7 @@ from messages.lessons import load_catalog
 from messages.notices import MAX_PLACE, notice_text, short, when_values
 from service.models import Meeting, OutboxMessage, db, utcnow
 from service.outbox import cancel_unsent, insert_rows, meeting_row, unsent
-from service.states import MeetingStatus, MessageKind, MessageStatus
+from service.states import LEFT_FOR_PHONE, MeetingStatus, MessageKind
 from workers.audience import REMINDED, rhythm_for, village_caregivers, zone_for
 from workers.context import job
 from workers.schedule import day_before_reminder, out_of_quiet, soon_reminder, zone
@@ -31,7 +31,6 @@ from workers.transactions import in_transaction
 REMINDER_HORIZON = timedelta(days=3)
 CANCEL_LOOKBACK = timedelta(days=1)
 MOMENTS = {"day": day_before_reminder, "2h": soon_reminder}
-DELIVERED = (MessageStatus.SENT, MessageStatus.DELIVERED)
 
 
 def reminder_key(meeting_id, caregiver_id, moment):
@@ -199,7 +198,7 @@ def _phones_told(meeting_id):
     """Numbers that were sent an SMS about the meeting (not counting cancellation notices)."""
     query = select(OutboxMessage.to_phone).where(
         OutboxMessage.meeting_id == meeting_id,
-        OutboxMessage.status.in_([str(s) for s in DELIVERED]),
+        OutboxMessage.status.in_(LEFT_FOR_PHONE),
         OutboxMessage.idempotency_key.not_like(f"cancel:{meeting_id}:%"),
     )
     return set(db.session.scalars(query))

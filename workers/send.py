@@ -30,7 +30,7 @@ from sqlalchemy import select, update
 from service.models import OutboxMessage, db, utcnow
 from service.outbox import opted_out, sendable
 from service.redis_client import get_redis
-from service.states import MessageStatus
+from service.states import LEFT_FOR_PHONE, MessageStatus
 from workers import outcomes
 from workers.context import job
 from workers.expiry import expire, useful_until
@@ -196,7 +196,7 @@ def _apply(row, result, now):
 
 def _fill_in(row, result, now):
     """What only the gateway's answer carries (id, cost, parts), kept when a report came first."""
-    if not result.ok or row.status not in (MessageStatus.SENT, MessageStatus.DELIVERED):
+    if not result.ok or row.status not in LEFT_FOR_PHONE:
         return
     row.provider_id = row.provider_id or result.provider_id
     row.cost, row.cost_amount = result.cost, cost_amount(result.cost)

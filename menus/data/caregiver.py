@@ -19,10 +19,10 @@ from service.models import (
     db,
 )
 from service.states import (
+    LEFT_FOR_PHONE,
     EnrollmentState,
     HouseholdStatus,
     MessageKind,
-    MessageStatus,
     PersonStatus,
     Track,
 )
@@ -56,9 +56,6 @@ def lesson_facts(caregiver_id):
     return first.name, max((first.position or 0) - 1, 0), first.last_lesson_id, births
 
 
-RECEIVED = (MessageStatus.SENT, MessageStatus.DELIVERED)
-
-
 @prepared
 def _received():
     return (
@@ -67,7 +64,7 @@ def _received():
         .where(
             Caregiver.id == bindparam("id"),
             OutboxMessage.kind == MessageKind.LESSON,
-            OutboxMessage.status.in_([str(status) for status in RECEIVED]),
+            OutboxMessage.status.in_(LEFT_FOR_PHONE),
         )
         .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
         .limit(bindparam("limit"))
