@@ -46,7 +46,12 @@ def named(actor: str) -> str:
     operator = _operator.get()
     if operator is None or not actor.startswith(PHONE_ACTORS):
         return actor
-    return f"{operator} as {actor.split(':', 1)[1]}"[:ACTOR_LENGTH]
+    return using_phone(operator, actor.split(":", 1)[1])
+
+
+def using_phone(operator: str, phone: str) -> str:
+    """How the audit log names an operator acting with someone's phone."""
+    return f"{operator} as {phone}"[:ACTOR_LENGTH]
 
 
 def simulator_operator(inbound: InboundMessage) -> str | None:

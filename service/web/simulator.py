@@ -79,7 +79,7 @@ def operator():
 
 def actor(phone):
     """How the audit log names an action taken here: the admin, and whose phone they used."""
-    return f"{operator()} as {phone or 'no number'}"[: audit.ACTOR_LENGTH]
+    return audit.using_phone(operator(), phone or "no number")
 
 
 def record(phone, action, entity="simulator", entity_id=None, **detail):
