@@ -279,9 +279,9 @@ def _decide(item, bands, days, context, writes):
         writes.defers.append({"b_id": item.enrollment_id, "b_old": item.position, "b_due": slot})
         return
     band = None if children is None else context.band(track, position, children, item)
-    lesson_id = context.sequence(track, item)[position].id
-    writes.rows.append(_lesson_row(track, item, position, band, context))
-    writes.advances.append(_advance(item, position, lesson_id, rhythm, context, count))
+    row = _lesson_row(track, item, position, band, context)
+    writes.rows.append(row)
+    writes.advances.append(_advance(item, position, row["lesson_id"], rhythm, context, count))
     days.note(item.phone)
 
 
